@@ -1,0 +1,252 @@
+import { z } from 'zod';
+
+import {
+	amount,
+	exactNumber,
+	httpUrl,
+	jsonObject,
+	optionalText,
+	requiredText,
+} from './primitives';
+
+/**
+ * The POS session request of Inbank's partner API v3 (POST /partner/v3/shops/{shopUuid}/pos-sessions),
+ * as ../shared/inbank/pos-session-initiation.md describes it. This is the single description of the
+ * request: the node's types, its validation and its error messages all come from here.
+ *
+ * Where the seed contradicts itself we follow the described meaning: customerData and
+ * customerContactData are typed "string, required" but described as optional objects with allowed
+ * keys; categoryCode is typed number but its values are strings; integrationInfo and additionalData
+ * are typed string but described as key/value containers.
+ */
+
+export const ASSET_TYPES = ['MODEL_BASED', 'CATEGORY_BASED'] as const;
+export type AssetType = (typeof ASSET_TYPES)[number];
+
+/** Category codes Inbank lists; more can be agreed per partner, so any code of this shape is accepted. */
+export const KNOWN_CATEGORY_CODES = [
+	'phone',
+	'tablet',
+	'computer',
+	'watch',
+	'add_on',
+	'copying_fee',
+	'shipping_fee',
+] as const;
+
+/** copying_fee "is applicable for only Latvia". */
+export const LATVIA_ONLY_CATEGORY_CODES: readonly string[] = ['copying_fee'];
+
+export const GENDERS = ['m', 'f'] as const;
+export const CURRENCIES = ['EUR'] as const;
+
+const assetShape = z
+	.object(
+		{
+			// Inbank applies CATEGORY_BASED when type is missing; we keep that meaning when validating.
+			type: z.enum(ASSET_TYPES).optional(),
+			modelId: optionalText().optional(),
+			categoryCode: optionalText()
+				.refine((code) => /^[a-z0-9_]+$/.test(code), {
+					message: 'must be a category code such as add_on, shipping_fee or phone',
+				})
+				.optional(),
+			modelName: requiredText(),
+			netPrice: amount(),
+		},
+		{ invalid_type_error: 'must be an object with type, modelName and netPrice' },
+	)
+	.strict();
+
+export type Asset = z.output<typeof assetShape>;
+
+/** What the asset's type requires of it (modelId for MODEL_BASED, categoryCode for CATEGORY_BASED). */
+function typeIssues(value: Asset): Array<{ path: string[]; message: string }> {
+	const type = value.type ?? 'CATEGORY_BASED';
+	if (type === 'MODEL_BASED' && !value.modelId) {
+		return [{ path: ['modelId'], message: 'is required for a MODEL_BASED asset' }];
+	}
+	if (type === 'CATEGORY_BASED' && !value.categoryCode) {
+		const implicit = value.type ? '' : ' (an asset without type is CATEGORY_BASED)';
+		return [{ path: ['categoryCode'], message: `is required for a CATEGORY_BASED asset${implicit}` }];
+	}
+	return [];
+}
+
+export const HERO_DEVICE_MESSAGE =
+	'must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId';
+
+/**
+ * The asset list. Each asset is checked on its own so that one bad asset does not hide the others,
+ * and the hero-device rule (first asset MODEL_BASED with a modelId) is reported on the first asset.
+ */
+export const assets = z
+	.array(z.unknown(), { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
+	.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' })
+	.transform((list, ctx): Asset[] => {
+		const out: Asset[] = [];
+		list.forEach((item, index) => {
+			const parsed = assetShape.safeParse(item);
+			if (!parsed.success) {
+				for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [index, ...issue.path] });
+				return;
+			}
+			const value = parsed.data;
+			const problems =
+				index === 0 && value.type !== 'MODEL_BASED'
+					? [{ path: ['type'], message: HERO_DEVICE_MESSAGE }]
+					: typeIssues(value);
+			for (const problem of problems) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...problem.path], message: problem.message });
+			}
+			out.push(value);
+		});
+		return out;
+	});
+
+export const customerData = z
+	.object(
+		{
+			identityCode: requiredText(),
+			firstName: requiredText(),
+			lastName: requiredText(),
+			gender: z.enum(GENDERS).optional(),
+		},
+		{ invalid_type_error: 'must be an object (identityCode, firstName, lastName, gender)' },
+	)
+	.strict();
+
+export const customerContactData = z
+	.object(
+		{
+			email: requiredText().email({ message: 'must be an email address' }),
+			mobile: requiredText().regex(/^\+?[0-9][0-9 ()-]{4,}$/, {
+				message: 'must be a phone number such as +37255555555',
+			}),
+		},
+		{ invalid_type_error: 'must be an object (email, mobile)' },
+	)
+	.strict();
+
+export const merchant = z
+	.object(
+		{
+			merchantOrderReference: requiredText(),
+			merchantDomainName: requiredText(),
+		},
+		{ invalid_type_error: 'must be an object (merchantOrderReference, merchantDomainName)' },
+	)
+	.strict();
+
+export const purchase = z
+	.object(
+		{
+			purchaseReference: optionalText().optional(),
+			description: requiredText(),
+			additionalDetails: jsonObject().optional(),
+			merchant: z
+				.array(merchant, { invalid_type_error: 'must be a list of merchants' })
+				.min(1, { message: 'must hold at least one merchant when sent' })
+				.optional(),
+		},
+		{ invalid_type_error: 'must be an object', required_error: 'is required' },
+	)
+	.strict();
+
+export const rentalApplicationData = z
+	.object(
+		{
+			insuranceUsed: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+			grossCampaignDiscount: amount().optional(),
+			grossTradeInAmount: amount().optional(),
+			assets,
+			period: exactNumber({ min: 0, exclusiveMin: true, integer: true }),
+		},
+		{ invalid_type_error: 'must be an object', required_error: 'is required' },
+	)
+	.strict();
+
+export const partnerUrls = z
+	.object(
+		{
+			returnUrl: httpUrl(),
+			cancelUrl: httpUrl(),
+			callbackUrl: httpUrl().optional(),
+		},
+		{ invalid_type_error: 'must be an object (returnUrl, cancelUrl, callbackUrl)' },
+	)
+	.strict();
+
+export const posSessionCreateRequest = z
+	.object(
+		{
+			productCode: requiredText(),
+			currency: z.enum(CURRENCIES, {
+				errorMap: () => ({ message: 'must be EUR (the only currency Inbank lists)' }),
+			}),
+			locale: requiredText().regex(/^[a-z]{2}-[A-Z]{2}$/, {
+				message: 'must be a language-country code such as et-EE, lv-LV, pl-PL, cs-CZ or en-US',
+			}),
+			validUntil: requiredText()
+				.refine((value) => ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value)), {
+					message:
+						'must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00',
+				})
+				.optional(),
+			userIp: requiredText().ip({ message: 'must be an IPv4 or IPv6 address' }).optional(),
+			customerData: customerData.optional(),
+			customerContactData: customerContactData.optional(),
+			purchase,
+			rentalApplicationData,
+			partnerUrls: partnerUrls.optional(),
+			integrationInfo: jsonObject().optional(),
+			additionalData: jsonObject().optional(),
+		},
+		{ invalid_type_error: 'must be a JSON object' },
+	)
+	.strict();
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export type PosSessionCreateRequest = z.output<typeof posSessionCreateRequest>;
+
+/** Rules that depend on the shop's country rather than on the body alone. */
+export function countryIssues(
+	body: PosSessionCreateRequest,
+	country: string,
+): Array<{ path: Array<string | number>; message: string }> {
+	const issues: Array<{ path: Array<string | number>; message: string }> = [];
+	body.rentalApplicationData.assets.forEach((item, index) => {
+		if (item.categoryCode && LATVIA_ONLY_CATEGORY_CODES.includes(item.categoryCode) && country !== 'lv') {
+			issues.push({
+				path: ['rentalApplicationData', 'assets', index, 'categoryCode'],
+				message: `${item.categoryCode} is only available in Latvia (the credential's country is ${country.toUpperCase()})`,
+			});
+		}
+	});
+	return issues;
+}
+
+/** What Inbank answers with 201. Some integrations name the id posSessionUuid. */
+export const posSessionCreateResponse = z
+	.object({
+		uuid: z.string().min(1).optional(),
+		posSessionUuid: z.string().min(1).optional(),
+		status: z.string().min(1),
+		redirectUrl: z.string().url(),
+	})
+	.passthrough()
+	.refine((value) => Boolean(value.uuid ?? value.posSessionUuid), {
+		message: 'has neither uuid nor posSessionUuid',
+		path: ['uuid'],
+	});
+
+/** Session states Inbank documents; callbacks and GET answers carry one of these. */
+export const POS_SESSION_STATUSES = [
+	'pending',
+	'granted',
+	'completed',
+	'cancelled',
+	'declined',
+	'expired',
+] as const;

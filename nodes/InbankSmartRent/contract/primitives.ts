@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by every operation's request schema. Messages are written so that
+ * `<field path> <message>` reads as a sentence a merchant can act on.
+ */
+
+const EXACT_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+function describeValue(value: unknown): string {
+	if (value === null) return 'null';
+	if (value === undefined) return 'nothing';
+	if (typeof value === 'string') {
+		const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+		return `"${shown}"`;
+	}
+	if (typeof value === 'number') return String(value);
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/**
+ * A number, also when an earlier node hands it over as an exact decimal string ("799.90").
+ * Anything that is not exactly a decimal number ("799,90", "1e3", "12abc", NaN, Infinity) is refused
+ * rather than guessed at.
+ */
+export function exactNumber(opts: { min?: number; exclusiveMin?: boolean; integer?: boolean } = {}) {
+	return z.any().transform((value: unknown, ctx): number => {
+		let parsed: number | undefined;
+		if (typeof value === 'number') {
+			parsed = value;
+		} else if (typeof value === 'string' && EXACT_DECIMAL.test(value.trim())) {
+			parsed = Number(value.trim());
+		}
+		if (value === undefined || value === null || value === '') {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is required' });
+			return z.NEVER;
+		}
+		if (parsed === undefined || !Number.isFinite(parsed)) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `must be a number such as 799.90 (got ${describeValue(value)})`,
+			});
+			return z.NEVER;
+		}
+		if (opts.integer && !Number.isInteger(parsed)) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `must be a whole number (got ${describeValue(value)})`,
+			});
+			return z.NEVER;
+		}
+		if (opts.min !== undefined) {
+			const tooSmall = opts.exclusiveMin ? parsed <= opts.min : parsed < opts.min;
+			if (tooSmall) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `must be ${opts.exclusiveMin ? 'greater than' : 'at least'} ${opts.min} (got ${describeValue(value)})`,
+				});
+				return z.NEVER;
+			}
+		}
+		return parsed;
+	});
+}
+
+/** A non-negative amount of money in the request currency. */
+export const amount = () => exactNumber({ min: 0 });
+
+/** A string that must carry content once its field is sent. */
+export const requiredText = () =>
+	z
+		.string({
+			required_error: 'is required',
+			invalid_type_error: 'must be text',
+		})
+		.trim()
+		.min(1, { message: 'must not be empty' });
+
+export const optionalText = () => z.string({ invalid_type_error: 'must be text' }).trim();
+
+export const httpUrl = () =>
+	requiredText().refine((value) => /^https?:\/\/[^\s/]+/i.test(value), {
+		message: 'must be an http(s) URL such as https://shop.example.com/return',
+	});
+
+export const jsonObject = () =>
+	z.record(z.string(), z.unknown(), {
+		invalid_type_error: 'must be a JSON object such as {"key": "value"}',
+	});
+
+/** Turns a zod issue path into the field path users see: rentalApplicationData.assets[0].modelId */
+export function formatPath(path: Array<string | number>): string {
+	let out = '';
+	for (const part of path) {
+		if (typeof part === 'number') out += `[${part}]`;
+		else out += out ? `.${part}` : part;
+	}
+	return out || 'request body';
+}
+
+/** One readable sentence per zod issue, naming the field and what was expected. */
+export function formatIssue(issue: z.ZodIssue): string {
+	const path = formatPath(issue.path);
+	switch (issue.code) {
+		case z.ZodIssueCode.invalid_type:
+			if (issue.received === 'undefined') return `${path} is required`;
+			if (issue.message && issue.message !== 'Required' && !issue.message.startsWith('Expected')) {
+				return `${path} ${issue.message} (got ${issue.received})`;
+			}
+			return `${path} must be ${article(issue.expected)} (got ${issue.received})`;
+		case z.ZodIssueCode.unrecognized_keys:
+			return `${path} has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+				.map((key) => `"${key}"`)
+				.join(', ')}`;
+		case z.ZodIssueCode.invalid_enum_value:
+			return `${path} must be one of ${issue.options.join(', ')} (got ${describeValue(issue.received)})`;
+		case z.ZodIssueCode.invalid_literal:
+			return `${path} must be ${String(issue.expected)} (got ${describeValue(issue.received)})`;
+		default:
+			return `${path} ${issue.message}`;
+	}
+}
+
+function article(expected: string): string {
+	if (expected === 'object') return 'an object';
+	if (expected === 'array') return 'a list';
+	return `a ${expected}`;
+}
+
+export { describeValue };
