@@ -47,7 +47,7 @@ const assetShape = z
 			type: z.enum(ASSET_TYPES).optional(),
 			modelId: optionalText().optional(),
 			categoryCode: optionalText()
-				.refine((code) => /^[a-z0-9_]+$/.test(code), {
+				.refine((code) => code === '' || /^[a-z0-9_]+$/.test(code), {
 					message: 'must be a category code such as add_on, shipping_fee or phone',
 				})
 				.optional(),

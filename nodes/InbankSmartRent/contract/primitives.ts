@@ -114,12 +114,26 @@ export function formatIssue(issue: z.ZodIssue): string {
 				.map((key) => `"${key}"`)
 				.join(', ')}`;
 		case z.ZodIssueCode.invalid_enum_value:
+			if (!issue.message.startsWith('Invalid enum value')) return `${path} ${issue.message}`;
 			return `${path} must be one of ${issue.options.join(', ')} (got ${describeValue(issue.received)})`;
 		case z.ZodIssueCode.invalid_literal:
 			return `${path} must be ${String(issue.expected)} (got ${describeValue(issue.received)})`;
 		default:
 			return `${path} ${issue.message}`;
 	}
+}
+
+/** One sentence per field: the first problem found for a path hides follow-on ones for the same path. */
+export function formatIssues(issues: z.ZodIssue[]): string[] {
+	const seen = new Set<string>();
+	const out: string[] = [];
+	for (const issue of issues) {
+		const key = formatPath(issue.path);
+		if (seen.has(key)) continue;
+		seen.add(key);
+		out.push(formatIssue(issue));
+	}
+	return out;
 }
 
 function article(expected: string): string {

@@ -9,7 +9,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { formatIssue } from '../contract/primitives';
+import { formatIssues } from '../contract/primitives';
 import { COUNTRIES, ENVIRONMENTS, HOSTS, resolveBaseUrl, UNCONFIRMED_HOST_COUNTRIES } from './hosts';
 
 export const CREDENTIAL_TYPE = 'inbankApi';
@@ -47,7 +47,7 @@ export async function getInbankConnection(
 	const raw = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const parsed = credentialSchema.safeParse(raw);
 	if (!parsed.success) {
-		const problems = parsed.error.issues.map((issue) => `Inbank API credential: ${formatIssue(issue)}`);
+		const problems = formatIssues(parsed.error.issues).map((problem) => `Inbank API credential: ${problem}`);
 		throw new NodeOperationError(this.getNode(), problems[0], {
 			description: problems.join('\n'),
 			itemIndex,

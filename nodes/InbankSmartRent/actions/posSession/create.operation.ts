@@ -14,9 +14,10 @@ import {
 	posSessionCreateResponse,
 	type PosSessionCreateRequest,
 } from '../../contract/posSession';
-import { formatIssue, formatPath } from '../../contract/primitives';
+import { formatIssue, formatIssues, formatPath } from '../../contract/primitives';
 import { getInbankConnection, inbankApiRequest } from '../../transport';
 import { assetsProperty, buildAssets } from '../shared/assets';
+import { readTimeoutMs, timeoutOption } from '../shared/options';
 import { parseJsonParameter, validationError, ValidationFailure } from '../shared/validation';
 
 const show = { show: { resource: ['posSession'], operation: ['create'] } };
@@ -377,6 +378,15 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Option',
+		displayOptions: show,
+		options: [timeoutOption],
+	},
 ];
 
 /** Reads the Fields mode parameters into the request body, leaving out what the user did not set. */
@@ -474,7 +484,7 @@ export function preparePosSessionBody(raw: unknown, country: string): PosSession
 			: raw;
 	const parsed = posSessionCreateRequest.safeParse(candidate);
 	if (!parsed.success) {
-		throw validationError(parsed.error.issues.map(formatIssue));
+		throw validationError(formatIssues(parsed.error.issues));
 	}
 	const problems = countryIssues(parsed.data, country).map(
 		(issue) => `${formatPath(issue.path)} ${issue.message}`,
@@ -510,7 +520,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const response = await inbankApiRequest.call(
 		this,
 		connection,
-		{ method: 'POST', path: '/pos-sessions', body: body as unknown as IDataObject },
+		{
+			method: 'POST',
+			path: '/pos-sessions',
+			body: body as unknown as IDataObject,
+			timeoutMs: readTimeoutMs.call(this, itemIndex),
+		},
 		itemIndex,
 	);
 

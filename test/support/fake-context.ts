@@ -1,0 +1,156 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+} from 'n8n-workflow';
+import { NodeApiError, NodeHelpers } from 'n8n-workflow';
+
+import { InbankApi } from '../../credentials/InbankApi.credentials';
+
+/**
+ * An IExecuteFunctions that behaves as n8n's does for what this package uses: parameters with the
+ * defaults n8n itself fills in (NodeHelpers.getNodeParameters), credentials, Continue On Fail, and
+ * httpRequestWithAuthentication applying the credential's `authenticate` and sending a real HTTP request.
+ * The real engine is exercised by the real-n8n smoke test (test/e2e).
+ */
+export interface FakeRun {
+	context: IExecuteFunctions;
+	logs: string[];
+	httpCalls: IHttpRequestOptions[];
+}
+
+export function fakeExecuteContext(opts: {
+	nodeType: INodeType;
+	/** One parameter set per input item, standing in for expressions resolved per item. */
+	parameters: INodeParameters | INodeParameters[];
+	items?: INodeExecutionData[];
+	credentials: ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+}): FakeRun {
+	const perItem = Array.isArray(opts.parameters) ? opts.parameters : [opts.parameters];
+	const items = opts.items ?? perItem.map((_, index) => ({ json: { index } }));
+	const description = opts.nodeType.description;
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Inbank Smart Rent',
+		type: `n8n-nodes-inbank.${description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: perItem[0],
+		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
+	};
+	const resolved = perItem.map(
+		(parameters) =>
+			NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description) ??
+			{},
+	);
+	const logs: string[] = [];
+	const httpCalls: IHttpRequestOptions[] = [];
+	const log = (level: string) => (message: string, meta?: object) =>
+		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	const credentialType = new InbankApi();
+
+	const context = {
+		getInputData: () => items,
+		getNode: () => node,
+		continueOnFail: () => Boolean(opts.continueOnFail),
+		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
+			const values = resolved[Math.min(itemIndex, resolved.length - 1)];
+			const value = (values as IDataObject)[name];
+			if (value === undefined) {
+				if (fallback !== undefined) return fallback;
+				throw new Error(`Could not get parameter "${name}"`);
+			}
+			return value;
+		},
+		getCredentials: async () => ({ ...opts.credentials }),
+		getTimezone: () => 'UTC',
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+		helpers: {
+			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
+				if (type !== credentialType.name) throw new Error(`unexpected credential type ${type}`);
+				httpCalls.push(options);
+				return await sendLikeN8n(applyAuthentication(credentialType, opts.credentials, options), node);
+			},
+		},
+	};
+	return { context: context as unknown as IExecuteFunctions, logs, httpCalls };
+}
+
+/** Resolves `={{$credentials.x}}` templates of a generic `authenticate` block into headers. */
+function applyAuthentication(
+	credentialType: InbankApi,
+	credentials: ICredentialDataDecryptedObject,
+	options: IHttpRequestOptions,
+): IHttpRequestOptions {
+	const headers: IDataObject = { ...(options.headers ?? {}) };
+	for (const [key, template] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
+		headers[key] = String(template)
+			.replace(/^=/, '')
+			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, field: string) => String(credentials[field] ?? ''));
+	}
+	return { ...options, headers };
+}
+
+/**
+ * Sends the request the way n8n's axios-based helper does for the options this package uses: JSON
+ * body, Accept header, timeout, qs, returnFullResponse, ignoreHttpStatusErrors and text encoding.
+ */
+async function sendLikeN8n(options: IHttpRequestOptions, node: INode) {
+	const url = new URL(options.url);
+	for (const [key, value] of Object.entries(options.qs ?? {})) {
+		if (value !== undefined) url.searchParams.set(key, String(value));
+	}
+	const headers: Record<string, string> = {};
+	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key] = String(value);
+	if (options.json) headers.Accept = 'application/json';
+	let body: string | undefined;
+	if (options.body !== undefined && options.method !== 'GET') {
+		body = JSON.stringify(options.body);
+		headers['Content-Type'] = 'application/json';
+	}
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			method: options.method ?? 'GET',
+			headers,
+			body,
+			signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
+		});
+	} catch (error) {
+		// n8n wraps transport failures in a NodeApiError whose cause is the low-level error.
+		const cause = (error as { cause?: { code?: string } }).cause;
+		const timedOut = (error as Error).name === 'TimeoutError';
+		const lowLevel = Object.assign(
+			new Error(timedOut ? `timeout of ${options.timeout}ms exceeded` : (error as Error).message),
+			{ code: timedOut ? 'ECONNABORTED' : cause?.code },
+		);
+		const wrapped = new NodeApiError(node, lowLevel as unknown as import('n8n-workflow').JsonObject);
+		Object.assign(wrapped, { cause: lowLevel });
+		throw wrapped;
+	}
+	const text = await response.text();
+	if (!options.ignoreHttpStatusErrors && response.status >= 400) {
+		throw new NodeApiError(node, { message: text, httpCode: String(response.status) });
+	}
+	const responseHeaders: IDataObject = {};
+	response.headers.forEach((value, key) => (responseHeaders[key] = value));
+	const parsedBody = options.encoding === 'text' ? text : safeJson(text);
+	if (options.returnFullResponse) {
+		return { body: parsedBody, headers: responseHeaders, statusCode: response.status, statusMessage: response.statusText };
+	}
+	return parsedBody;
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}

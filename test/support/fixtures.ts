@@ -1,0 +1,113 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { name, version } from '../../package.json';
+
+export const SHOP_UUID = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
+export const API_KEY = 'sk_test_7f3c9a1e5b2d4c6e8f0a1b3c5d7e9f11';
+
+export function credentials(baseUrl: string, overrides: Record<string, unknown> = {}) {
+	return { apiKey: API_KEY, environment: 'demo', country: 'ee', shopUuid: SHOP_UUID, baseUrl, ...overrides };
+}
+
+/** Every field of the seed set through the Fields mode. */
+export function fullFieldParameters(overrides: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'posSession',
+		operation: 'create',
+		inputMode: 'fields',
+		productCode: 'smart_rent_ee',
+		currency: 'EUR',
+		locale: 'et-EE',
+		period: 24,
+		insuranceUsed: false,
+		assets: {
+			asset: [
+				{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15 128GB', netPrice: 799.9 },
+				{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: 19.5 },
+				{
+					type: 'CATEGORY_BASED',
+					categoryCode: '__custom__',
+					customCategoryCode: 'extended_warranty',
+					modelName: 'Warranty',
+					netPrice: '49.00',
+				},
+			],
+		},
+		purchaseDescription: 'Order 1001',
+		customerData: {
+			customer: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' },
+		},
+		customerContactData: { contact: { email: 'mari@example.com', mobile: '+37255555555' } },
+		merchants: { merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: 'shop.example.com' }] },
+		partnerUrls: {
+			urls: {
+				returnUrl: 'https://shop.example.com/return',
+				cancelUrl: 'https://shop.example.com/cancel',
+				callbackUrl: 'https://n8n.example.com/webhook/abc/inbank',
+			},
+		},
+		additionalFields: {
+			validUntil: '2030-02-17T11:10:00+02:00',
+			userIp: '203.0.113.7',
+			purchaseReference: '1001',
+			purchaseAdditionalDetails: '{"channel":"web"}',
+			grossCampaignDiscount: 10,
+			grossTradeInAmount: '50.5',
+			additionalData: '{"prefill":{"employer":"ACME"}}',
+		},
+		...overrides,
+	};
+}
+
+/** The body the seed describes for fullFieldParameters(). */
+export function fullExpectedBody() {
+	return {
+		productCode: 'smart_rent_ee',
+		currency: 'EUR',
+		locale: 'et-EE',
+		validUntil: '2030-02-17T11:10:00+02:00',
+		userIp: '203.0.113.7',
+		customerData: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' },
+		customerContactData: { email: 'mari@example.com', mobile: '+37255555555' },
+		purchase: {
+			purchaseReference: '1001',
+			description: 'Order 1001',
+			additionalDetails: { channel: 'web' },
+			merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: 'shop.example.com' }],
+		},
+		rentalApplicationData: {
+			insuranceUsed: false,
+			grossCampaignDiscount: 10,
+			grossTradeInAmount: 50.5,
+			assets: [
+				{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15 128GB', netPrice: 799.9 },
+				{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: 19.5 },
+				{ type: 'CATEGORY_BASED', categoryCode: 'extended_warranty', modelName: 'Warranty', netPrice: 49 },
+			],
+			period: 24,
+		},
+		partnerUrls: {
+			returnUrl: 'https://shop.example.com/return',
+			cancelUrl: 'https://shop.example.com/cancel',
+			callbackUrl: 'https://n8n.example.com/webhook/abc/inbank',
+		},
+		integrationInfo: { ecom_platform: 'n8n', Module: `${name}@${version}` },
+		additionalData: { prefill: { employer: 'ACME' } },
+	};
+}
+
+/** The smallest Fields-mode request: required fields only. */
+export function minimalFieldParameters(overrides: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'posSession',
+		operation: 'create',
+		productCode: 'smart_rent_ee',
+		locale: 'et-EE',
+		period: 24,
+		assets: {
+			asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 799.9 }],
+		},
+		purchaseDescription: 'Order 1002',
+		...overrides,
+	};
+}

@@ -1,0 +1,317 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import {
+	buildBodyFromFields,
+	DEFAULT_INTEGRATION_INFO,
+	EXAMPLE_REQUEST_BODY,
+	preparePosSessionBody,
+} from '../../nodes/InbankSmartRent/actions/posSession/create.operation';
+import { assetsProperty, CUSTOM_CATEGORY } from '../../nodes/InbankSmartRent/actions/shared/assets';
+import { ValidationFailure } from '../../nodes/InbankSmartRent/actions/shared/validation';
+import { KNOWN_CATEGORY_CODES } from '../../nodes/InbankSmartRent/contract/posSession';
+import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { fullExpectedBody, fullFieldParameters, minimalFieldParameters } from '../support/fixtures';
+
+const description = new InbankSmartRent().description;
+
+/** Fields-mode parameters -> the body that would be sent, with defaults filled in as n8n does. */
+function bodyFrom(parameters: INodeParameters, country = 'ee') {
+	const resolved = (NodeHelpers.getNodeParameters(
+		description.properties,
+		parameters,
+		true,
+		false,
+		{ typeVersion: 1 },
+		description,
+	) ?? {}) as IDataObject;
+	const raw = buildBodyFromFields((name, fallback) => resolved[name] ?? fallback);
+	return preparePosSessionBody(raw, country);
+}
+
+function problemsOf(run: () => unknown): string[] {
+	try {
+		run();
+	} catch (error) {
+		if (error instanceof ValidationFailure) return error.problems;
+		throw error;
+	}
+	throw new Error('expected a validation failure, but the body was accepted');
+}
+
+function withAssets(asset: IDataObject[], base = minimalFieldParameters()): INodeParameters {
+	return { ...base, assets: { asset } } as INodeParameters;
+}
+
+const hero = { type: 'MODEL_BASED', modelId: 'm-1', modelName: 'Phone', netPrice: 500 };
+
+describe('POS session body from the Fields mode', () => {
+	it('sends every seed field exactly as described', () => {
+		expect(bodyFrom(fullFieldParameters())).toEqual(fullExpectedBody());
+	});
+
+	it('sends only the required fields, Inbank defaults and integrationInfo when nothing optional is set', () => {
+		expect(bodyFrom(minimalFieldParameters())).toEqual({
+			productCode: 'smart_rent_ee',
+			currency: 'EUR',
+			locale: 'et-EE',
+			purchase: { description: 'Order 1002' },
+			rentalApplicationData: {
+				insuranceUsed: true,
+				assets: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 799.9 }],
+				period: 24,
+			},
+			integrationInfo: DEFAULT_INTEGRATION_INFO,
+		});
+	});
+
+	it('sends modelId only for MODEL_BASED and categoryCode only for CATEGORY_BASED assets', () => {
+		const body = bodyFrom(
+			withAssets([
+				{ ...hero, categoryCode: 'phone' },
+				{ type: 'CATEGORY_BASED', modelId: 'left-over', categoryCode: 'shipping_fee', modelName: 'Ship', netPrice: 5 },
+			]),
+		);
+		expect(body.rentalApplicationData.assets).toEqual([
+			{ type: 'MODEL_BASED', modelId: 'm-1', modelName: 'Phone', netPrice: 500 },
+			{ type: 'CATEGORY_BASED', categoryCode: 'shipping_fee', modelName: 'Ship', netPrice: 5 },
+		]);
+	});
+
+	it('names the field when a MODEL_BASED asset has no modelId', () => {
+		expect(problemsOf(() => bodyFrom(withAssets([{ ...hero, modelId: '' }])))).toContain(
+			'rentalApplicationData.assets[0].modelId is required for a MODEL_BASED asset',
+		);
+	});
+
+	it('refuses a hero device that is not MODEL_BASED', () => {
+		const problems = problemsOf(() =>
+			bodyFrom(withAssets([{ type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'Phone', netPrice: 5 }])),
+		);
+		expect(problems).toHaveLength(1);
+		expect(problems[0]).toMatch(/^rentalApplicationData\.assets\[0\]\.type must be MODEL_BASED: the first asset is the hero device/);
+	});
+
+	it('requires a category code on a later CATEGORY_BASED asset and a custom code when Other is chosen', () => {
+		const problems = problemsOf(() =>
+			bodyFrom(
+				withAssets([
+					hero,
+					{ type: 'CATEGORY_BASED', categoryCode: CUSTOM_CATEGORY, customCategoryCode: '', modelName: 'X', netPrice: 1 },
+				]),
+			),
+		);
+		expect(problems).toEqual([
+			'rentalApplicationData.assets[1].categoryCode is required for a CATEGORY_BASED asset',
+		]);
+	});
+
+	it('requires at least one asset', () => {
+		expect(problemsOf(() => bodyFrom(withAssets([])))).toEqual([
+			'rentalApplicationData.assets must hold at least the hero device (the first asset, MODEL_BASED)',
+		]);
+	});
+
+	it('reports every bad asset, not only the first', () => {
+		const problems = problemsOf(() =>
+			bodyFrom(
+				withAssets([
+					{ ...hero, netPrice: -1 },
+					{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: '', netPrice: 1 },
+				]),
+			),
+		);
+		expect(problems).toEqual([
+			'rentalApplicationData.assets[0].netPrice must be at least 0 (got -1)',
+			'rentalApplicationData.assets[1].modelName must not be empty',
+		]);
+	});
+
+	it('omits optional groups that were not added, and requires their starred keys once added', () => {
+		const body = bodyFrom(minimalFieldParameters());
+		expect(body).not.toHaveProperty('customerData');
+		expect(body).not.toHaveProperty('customerContactData');
+		expect(body).not.toHaveProperty('partnerUrls');
+		expect(body.purchase).not.toHaveProperty('merchant');
+
+		const problems = problemsOf(() =>
+			bodyFrom(
+				minimalFieldParameters({
+					customerData: { customer: { identityCode: '38001085718', firstName: '', lastName: 'M' } },
+					customerContactData: { contact: { email: 'not-an-email', mobile: '' } },
+					merchants: { merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: '' }] },
+					partnerUrls: { urls: { returnUrl: 'https://shop.example.com/r', cancelUrl: '' } },
+				}),
+			),
+		);
+		expect(problems).toEqual([
+			'customerData.firstName must not be empty',
+			'customerContactData.email must be an email address',
+			'customerContactData.mobile must not be empty',
+			'purchase.merchant[0].merchantDomainName must not be empty',
+			'partnerUrls.cancelUrl must not be empty',
+		]);
+	});
+
+	it('sends gender only when chosen', () => {
+		const body = bodyFrom(
+			minimalFieldParameters({
+				customerData: { customer: { identityCode: '1', firstName: 'A', lastName: 'B', gender: '' } },
+			}),
+		);
+		expect(body.customerData).toEqual({ identityCode: '1', firstName: 'A', lastName: 'B' });
+	});
+
+	it.each([
+		['799.90', 799.9],
+		[' 19.5 ', 19.5],
+		['0', 0],
+		[12, 12],
+	])('accepts the exact number %p for netPrice', (given, expected) => {
+		const body = bodyFrom(withAssets([{ ...hero, netPrice: given }]));
+		expect(body.rentalApplicationData.assets[0].netPrice).toBe(expected);
+	});
+
+	it.each([
+		['799,90', 'must be a number such as 799.90 (got "799,90")'],
+		['1e3', 'must be a number such as 799.90 (got "1e3")'],
+		['12abc', 'must be a number such as 799.90 (got "12abc")'],
+		[Number.NaN, 'must be a number such as 799.90 (got NaN)'],
+		[Number.POSITIVE_INFINITY, 'must be a number such as 799.90 (got Infinity)'],
+		['[object Object]', 'must be a number such as 799.90 (got "[object Object]")'],
+		['', 'is required'],
+	])('refuses %p for netPrice', (given, message) => {
+		expect(problemsOf(() => bodyFrom(withAssets([{ ...hero, netPrice: given }])))).toEqual([
+			`rentalApplicationData.assets[0].netPrice ${message}`,
+		]);
+	});
+
+	it('accepts "24" as period and refuses fractions and zero', () => {
+		expect(bodyFrom(minimalFieldParameters({ period: '24' })).rentalApplicationData.period).toBe(24);
+		expect(problemsOf(() => bodyFrom(minimalFieldParameters({ period: 24.5 })))).toEqual([
+			'rentalApplicationData.period must be a whole number (got 24.5)',
+		]);
+		expect(problemsOf(() => bodyFrom(minimalFieldParameters({ period: 0 })))).toEqual([
+			'rentalApplicationData.period must be greater than 0 (got 0)',
+		]);
+	});
+
+	it('requires validUntil to carry a UTC offset', () => {
+		expect(
+			problemsOf(() =>
+				bodyFrom(minimalFieldParameters({ additionalFields: { validUntil: '2030-02-17T11:10:00' } })),
+			),
+		).toEqual([
+			'validUntil must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00',
+		]);
+		expect(
+			bodyFrom(minimalFieldParameters({ additionalFields: { validUntil: '2030-02-17T09:10:00.000Z' } }))
+				.validUntil,
+		).toBe('2030-02-17T09:10:00.000Z');
+	});
+
+	it('checks locale, currency, user IP and URLs', () => {
+		const problems = problemsOf(() =>
+			bodyFrom(
+				minimalFieldParameters({
+					locale: 'estonian',
+					currency: 'eur',
+					additionalFields: { userIp: '999.1.1.1' },
+					partnerUrls: { urls: { returnUrl: 'shop/return', cancelUrl: 'https://shop.example.com/c' } },
+				}),
+			),
+		);
+		expect(problems).toEqual([
+			'currency must be EUR (the only currency Inbank lists)',
+			'locale must be a language-country code such as et-EE, lv-LV, pl-PL, cs-CZ or en-US',
+			'userIp must be an IPv4 or IPv6 address',
+			'partnerUrls.returnUrl must be an http(s) URL such as https://shop.example.com/return',
+		]);
+	});
+
+	it('names the JSON field that does not parse', () => {
+		expect(
+			problemsOf(() =>
+				bodyFrom(minimalFieldParameters({ additionalFields: { additionalData: '{"a":' } })),
+			)[0],
+		).toMatch(/^additionalData must be valid JSON \(/);
+	});
+
+	it('lets the user override integrationInfo', () => {
+		const body = bodyFrom(
+			minimalFieldParameters({ additionalFields: { integrationInfo: '{"ecom_platform":"agency-x"}' } }),
+		);
+		expect(body.integrationInfo).toEqual({ ecom_platform: 'agency-x' });
+	});
+
+	it('accepts copying_fee in Latvia only', () => {
+		const params = withAssets([
+			hero,
+			{ type: 'CATEGORY_BASED', categoryCode: 'copying_fee', modelName: 'Copying fee', netPrice: 2 },
+		]);
+		expect(bodyFrom(params, 'lv').rentalApplicationData.assets[1].categoryCode).toBe('copying_fee');
+		expect(problemsOf(() => bodyFrom(params, 'ee'))).toEqual([
+			'rentalApplicationData.assets[1].categoryCode copying_fee is only available in Latvia (the credential\'s country is EE)',
+		]);
+	});
+
+	it('offers every category code Inbank lists, plus a custom one', () => {
+		const values = (assetsProperty(undefined).options as Array<{ values: Array<{ name: string; options?: Array<{ value: string }> }> }>)[0].values;
+		const offered = values.find((field) => field.name === 'categoryCode')?.options?.map((o) => o.value);
+		expect(offered?.sort()).toEqual([...KNOWN_CATEGORY_CODES, CUSTOM_CATEGORY].sort());
+	});
+});
+
+describe('POS session body from the JSON mode', () => {
+	it('applies exactly the Fields mode rules: the same body validates to the same result', () => {
+		const fromFields = bodyFrom(fullFieldParameters());
+		expect(preparePosSessionBody(JSON.parse(JSON.stringify(fromFields)), 'ee')).toEqual(fromFields);
+	});
+
+	it('adds integrationInfo when the JSON has none', () => {
+		expect(preparePosSessionBody(EXAMPLE_REQUEST_BODY, 'ee').integrationInfo).toEqual(DEFAULT_INTEGRATION_INFO);
+	});
+
+	it('accepts an asset without type as CATEGORY_BASED (Inbank\'s default) after the hero device', () => {
+		const body = JSON.parse(JSON.stringify(EXAMPLE_REQUEST_BODY));
+		body.rentalApplicationData.assets[1] = { categoryCode: 'add_on', modelName: 'Case', netPrice: 5 };
+		expect(preparePosSessionBody(body, 'ee').rentalApplicationData.assets[1]).toEqual({
+			categoryCode: 'add_on',
+			modelName: 'Case',
+			netPrice: 5,
+		});
+		delete body.rentalApplicationData.assets[1].categoryCode;
+		expect(problemsOf(() => preparePosSessionBody(body, 'ee'))).toEqual([
+			'rentalApplicationData.assets[1].categoryCode is required for a CATEGORY_BASED asset (an asset without type is CATEGORY_BASED)',
+		]);
+	});
+
+	it('refuses unknown keys, wrong types and missing required fields with their paths', () => {
+		const problems = problemsOf(() =>
+			preparePosSessionBody(
+				{
+					productCode: 'p',
+					currency: 'EUR',
+					locale: 'et-EE',
+					validUnitl: 'typo',
+					customerData: 'Mari',
+					purchase: { description: 'x' },
+					rentalApplicationData: { assets: [null], period: 12, insuranceUsed: 'yes' },
+				},
+				'ee',
+			),
+		);
+		expect(problems).toEqual([
+			'customerData must be an object (identityCode, firstName, lastName, gender) (got string)',
+			'rentalApplicationData.insuranceUsed must be true or false (got string)',
+			'rentalApplicationData.assets[0] must be an object with type, modelName and netPrice (got null)',
+			'request body has unknown key "validUnitl"',
+		]);
+	});
+
+	it('refuses a body that is not an object', () => {
+		expect(problemsOf(() => preparePosSessionBody([1, 2], 'ee'))).toEqual([
+			'request body must be a JSON object (got array)',
+		]);
+	});
+});
