@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { name, version } from '../../package.json';
 
 export const SHOP_UUID = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-export const API_KEY = 'sk_test_7f3c9a1e5b2d4c6e8f0a1b3c5d7e9f11';
+/** A fresh key per run, so that finding it anywhere it should not be is never a coincidence. */
+export const API_KEY = `sk_test_${randomBytes(16).toString('hex')}`;
 
 export function credentials(baseUrl: string, overrides: Record<string, unknown> = {}) {
 	return { apiKey: API_KEY, environment: 'demo', country: 'ee', shopUuid: SHOP_UUID, baseUrl, ...overrides };

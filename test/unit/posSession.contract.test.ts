@@ -33,8 +33,7 @@ function problemsOf(run: () => unknown): string[] {
 	try {
 		run();
 	} catch (error) {
-		if (error instanceof ValidationFailure) return error.problems;
-		throw error;
+		return error instanceof ValidationFailure ? error.problems : [`unexpected ${String(error)}`];
 	}
 	throw new Error('expected a validation failure, but the body was accepted');
 }

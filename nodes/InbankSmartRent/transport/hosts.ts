@@ -44,8 +44,17 @@ export function resolveBaseUrl(credentials: Pick<InbankCredentials, 'environment
 
 /**
  * The same choice as resolveBaseUrl, as an n8n expression for the credential test (which runs
- * without our code). Built from HOSTS so both can never disagree.
+ * without our code). Generated from HOSTS so both can never disagree. n8n's expression syntax does
+ * not allow object literals inside {{ }}, hence the chain of conditions.
  */
-export const BASE_URL_EXPRESSION = `={{ ($credentials.baseUrl || '').trim() ? ($credentials.baseUrl || '').trim().replace(/\\/+$/, '') : (${JSON.stringify(
-	HOSTS,
-)})[$credentials.environment][$credentials.country] }}`;
+function hostChoiceExpression(): string {
+	const byCountry = (environment: Environment) =>
+		COUNTRIES.reduceRight(
+			(otherwise, country) =>
+				`($credentials.country === '${country}' ? '${HOSTS[environment][country]}' : ${otherwise})`,
+			"''",
+		);
+	return `($credentials.environment === 'production' ? ${byCountry('production')} : ${byCountry('demo')})`;
+}
+
+export const BASE_URL_EXPRESSION = `={{ ($credentials.baseUrl || '').trim() ? ($credentials.baseUrl || '').trim().replace(new RegExp('/+$'), '') : ${hostChoiceExpression()} }}`;

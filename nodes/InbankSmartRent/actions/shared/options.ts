@@ -8,7 +8,7 @@ export const timeoutOption: INodeProperties = {
 	name: 'timeout',
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 300 },
-	default: DEFAULT_TIMEOUT_MS / 1000,
+	default: 30,
 	description: 'How long to wait for Inbank’s answer before the item fails',
 };
 
