@@ -7,6 +7,7 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeApiError, NodeHelpers } from 'n8n-workflow';
 
@@ -153,4 +154,93 @@ function safeJson(text: string): unknown {
 	} catch {
 		return text;
 	}
+}
+
+export interface FakeWebhookRun {
+	context: IWebhookFunctions;
+	logs: string[];
+	response: { statusCode?: number; body?: unknown };
+	staticData: IDataObject;
+}
+
+/**
+ * An IWebhookFunctions for the trigger: the request n8n would hand over (method, headers, parsed
+ * body, query, raw body), the node's parameters with n8n's defaults, workflow static data that the
+ * caller may keep between calls (as n8n's database does), and the same HTTP helper as above.
+ */
+export function fakeWebhookContext(opts: {
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	credentials: ICredentialDataDecryptedObject;
+	request: { method?: string; headers?: Record<string, string>; body?: unknown; query?: IDataObject; rawBody?: string };
+	staticData?: IDataObject;
+	mode?: 'webhook' | 'manual';
+	workflowId?: string;
+}): FakeWebhookRun {
+	const description = opts.nodeType.description;
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: 'Inbank Smart Rent Trigger',
+		type: `n8n-nodes-inbank.${description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: opts.parameters,
+		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
+		webhookId: 'b1f8d1f4-0000-4000-8000-000000000001',
+	};
+	const parameters = (NodeHelpers.getNodeParameters(description.properties, opts.parameters, true, false, node, description) ??
+		{}) as IDataObject;
+	const logs: string[] = [];
+	const log = (level: string) => (message: string, meta?: object) =>
+		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	const response: FakeWebhookRun['response'] = {};
+	const res = {
+		status(code: number) {
+			response.statusCode = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			return res;
+		},
+		send(body: unknown) {
+			response.body = body;
+			return res;
+		},
+		end() {
+			return res;
+		},
+	};
+	const staticData = opts.staticData ?? {};
+	const credentialType = new InbankApi();
+	const rawBody = opts.request.rawBody ?? (opts.request.body === undefined ? '' : JSON.stringify(opts.request.body));
+	const context = {
+		getNode: () => node,
+		getWorkflow: () => ({ id: opts.workflowId ?? 'wf-1', name: 'test', active: true }),
+		getMode: () => opts.mode ?? 'webhook',
+		getWebhookName: () => 'default',
+		getRequestObject: () => ({
+			method: opts.request.method ?? 'POST',
+			headers: opts.request.headers ?? { 'content-type': 'application/json' },
+			rawBody: Buffer.from(rawBody),
+		}),
+		getResponseObject: () => res,
+		getBodyData: () => (opts.request.body ?? {}) as IDataObject,
+		getQueryData: () => opts.request.query ?? {},
+		getHeaderData: () => opts.request.headers ?? {},
+		getNodeParameter(name: string, fallback?: unknown) {
+			const value = parameters[name];
+			return value === undefined ? fallback : value;
+		},
+		getWorkflowStaticData: () => staticData,
+		getCredentials: async () => ({ ...opts.credentials }),
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+		helpers: {
+			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
+				if (type !== credentialType.name) throw new Error(`unexpected credential type ${type}`);
+				return await sendLikeN8n(applyAuthentication(credentialType, opts.credentials, options), node);
+			},
+		},
+	};
+	return { context: context as unknown as IWebhookFunctions, logs, response, staticData };
 }

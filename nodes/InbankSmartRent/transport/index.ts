@@ -4,6 +4,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	INode,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -40,11 +41,14 @@ export interface InbankConnection {
 	target: 'demo' | 'production' | 'custom';
 }
 
+/** The n8n contexts this module serves: node executions and the trigger's webhook. */
+export type InbankContext = IExecuteFunctions | IWebhookFunctions;
+
 export async function getInbankConnection(
-	this: IExecuteFunctions,
-	itemIndex: number,
+	this: InbankContext,
+	itemIndex = 0,
 ): Promise<InbankConnection> {
-	const raw = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const raw = await (this as IExecuteFunctions).getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const parsed = credentialSchema.safeParse(raw);
 	if (!parsed.success) {
 		const problems = formatIssues(parsed.error.issues).map((problem) => `Inbank API credential: ${problem}`);
@@ -91,7 +95,7 @@ export function shopPath(connection: Pick<InbankConnection, 'shopUuid'>, path: s
  * sanitised data only, so that no request header (and so no API key) can end up in an error.
  */
 export async function inbankApiRequest(
-	this: IExecuteFunctions,
+	this: InbankContext,
 	connection: InbankConnection,
 	request: InbankRequest,
 	itemIndex: number,

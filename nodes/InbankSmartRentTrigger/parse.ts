@@ -1,0 +1,162 @@
+import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
+
+/**
+ * Reads an Inbank callback however it arrives: POST with a form or JSON body, or parameters in the
+ * query string; signed (`hmac`, `timestamp`, `message`, where `message` is JSON holding uuid and
+ * status) or plain (uuid and status directly). Pure: no n8n, no I/O.
+ */
+
+export type PosSessionStatus = (typeof POS_SESSION_STATUSES)[number];
+
+export const MAX_CALLBACK_BYTES = 64 * 1024;
+
+export interface CallbackRequest {
+	method: string;
+	contentType: string;
+	/** The body as n8n parsed it (JSON or form), or undefined/empty. */
+	body: unknown;
+	/** The raw body bytes when n8n kept them. */
+	rawBody?: Buffer | string;
+	query: Record<string, unknown>;
+}
+
+export interface ParsedCallback {
+	/** How the callback was shaped: signed Inbank fields, or uuid/status given directly. */
+	shape: 'signed' | 'plain';
+	hmac?: string;
+	timestamp?: string;
+	message?: string;
+	/** URL token (query `token`) when present; never copied into output. */
+	token?: string;
+	uuid: string;
+	status: PosSessionStatus;
+	/** Everything the callback carried, minus hmac and token. */
+	fields: Record<string, unknown>;
+	/** The decoded `message`, when the callback was signed. */
+	payload: Record<string, unknown>;
+}
+
+export type ParseResult = { ok: true; callback: ParsedCallback } | { ok: false; reason: string };
+
+const UUID_LIKE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+const SIGNED_KEYS = ['hmac', 'timestamp', 'message'] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function rawText(raw: CallbackRequest['rawBody']): string {
+	if (raw === undefined) return '';
+	return typeof raw === 'string' ? raw : raw.toString('utf8');
+}
+
+/** Body fields from what n8n parsed, or from the raw text for content types n8n leaves alone. */
+function bodyFields(request: CallbackRequest): { fields: Record<string, unknown> } | { error: string } {
+	if (isRecord(request.body) && Object.keys(request.body).length > 0) return { fields: request.body };
+	const text = rawText(request.rawBody).trim();
+	if (!text) return { fields: {} };
+	if (text.startsWith('{')) {
+		try {
+			const parsed: unknown = JSON.parse(text);
+			return isRecord(parsed) ? { fields: parsed } : { error: 'the body is JSON but not an object' };
+		} catch {
+			return { error: 'the body is not valid JSON' };
+		}
+	}
+	if (/^[\w.%+-]+=/.test(text)) {
+		return { fields: Object.fromEntries(new URLSearchParams(text)) };
+	}
+	return { error: `the body is neither JSON nor form data (content type "${request.contentType || 'none'}")` };
+}
+
+function firstString(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number') return String(value);
+	if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+	return undefined;
+}
+
+export function parseCallback(request: CallbackRequest): ParseResult {
+	const size = Buffer.byteLength(rawText(request.rawBody), 'utf8');
+	if (size > MAX_CALLBACK_BYTES) {
+		return { ok: false, reason: `the body has ${size} bytes; callbacks are at most ${MAX_CALLBACK_BYTES}` };
+	}
+	const body = bodyFields(request);
+	if ('error' in body) return { ok: false, reason: body.error };
+
+	// Query parameters and body fields together; the body wins where both carry a key.
+	const fields: Record<string, unknown> = { ...request.query, ...body.fields };
+	const token = firstString(request.query.token);
+	delete fields.token;
+
+	const present = SIGNED_KEYS.filter((key) => fields[key] !== undefined && fields[key] !== '');
+	if (present.length > 0 && present.length < SIGNED_KEYS.length) {
+		const missing = SIGNED_KEYS.filter((key) => !present.includes(key));
+		return { ok: false, reason: `a signed callback needs hmac, timestamp and message; missing ${missing.join(', ')}` };
+	}
+
+	let payload: Record<string, unknown> = {};
+	let shape: ParsedCallback['shape'] = 'plain';
+	let hmac: string | undefined;
+	let timestamp: string | undefined;
+	let message: string | undefined;
+	if (present.length === SIGNED_KEYS.length) {
+		hmac = firstString(fields.hmac);
+		timestamp = firstString(fields.timestamp);
+		message = isRecord(fields.message) ? undefined : firstString(fields.message);
+		if (hmac === undefined || timestamp === undefined || message === undefined) {
+			return { ok: false, reason: 'hmac, timestamp and message must be text' };
+		}
+		let decoded: unknown;
+		try {
+			decoded = JSON.parse(message);
+		} catch {
+			return { ok: false, reason: 'message is not JSON' };
+		}
+		if (!isRecord(decoded)) return { ok: false, reason: 'message is JSON but not an object' };
+		payload = decoded;
+		shape = 'signed';
+	} else {
+		payload = fields;
+	}
+
+	const uuid = firstString(payload.uuid ?? payload.posSessionUuid);
+	const status = firstString(payload.status);
+	if (!uuid) return { ok: false, reason: 'the callback carries no session uuid' };
+	if (!UUID_LIKE.test(uuid)) return { ok: false, reason: 'the session uuid has an unexpected form' };
+	if (!status) return { ok: false, reason: 'the callback carries no status' };
+	const normalised = status.toLowerCase();
+	if (!(POS_SESSION_STATUSES as readonly string[]).includes(normalised)) {
+		return {
+			ok: false,
+			reason: `unknown status "${status.slice(0, 40)}" (expected one of ${POS_SESSION_STATUSES.join(', ')})`,
+		};
+	}
+
+	const withoutHmac = { ...fields };
+	delete withoutHmac.hmac;
+	return {
+		ok: true,
+		callback: {
+			shape,
+			hmac,
+			timestamp,
+			message,
+			token,
+			uuid,
+			status: normalised as PosSessionStatus,
+			fields: withoutHmac,
+			payload,
+		},
+	};
+}
+
+/** What each status means for the merchant, in words. */
+export const STATUS_EVENTS: Record<PosSessionStatus, string> = {
+	pending: 'Application started: the customer has not finished yet',
+	granted: 'Financing granted: not paid yet; register the device and activate the contract',
+	completed: 'Completed: the contract is active and the order is paid',
+	cancelled: 'Cancelled: the customer or the shop cancelled; do not ship',
+	declined: 'Declined: Inbank declined the application; offer another payment method',
+	expired: 'Expired: the session ran out of time before a decision',
+};
