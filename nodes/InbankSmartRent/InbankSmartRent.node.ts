@@ -6,7 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as contract from './actions/contract';
 import * as posSession from './actions/posSession';
+import * as smartRent from './actions/smartRent';
 import { router } from './actions/router';
 
 export class InbankSmartRent implements INodeType {
@@ -18,7 +20,7 @@ export class InbankSmartRent implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Rent devices to customers with Inbank Smart Rent: create POS sessions and send the customer to Inbank',
+			'Rent devices to customers with Inbank Smart Rent: conditions, calculation, POS sessions, contracts, device identifiers and activation',
 		defaults: { name: 'Inbank Smart Rent' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -32,14 +34,26 @@ export class InbankSmartRent implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Contract',
+						value: 'contract',
+						description: 'A credit contract: merchant approval and cancellation',
+					},
+					{
 						name: 'POS Session',
 						value: 'posSession',
 						description: 'A customer’s Smart Rent application started by the shop',
+					},
+					{
+						name: 'Smart Rent',
+						value: 'smartRent',
+						description: 'Device conditions, rent calculation, rental contract, device identifiers and activation',
 					},
 				],
 				default: 'posSession',
 			},
 			...posSession.description,
+			...smartRent.description,
+			...contract.description,
 		],
 	};
 

@@ -205,7 +205,7 @@ describe('POS session create against a local HTTP server', () => {
 		answer = () => ({ status: 201, body: { uuid: 'u', status: 'pending' } });
 		const result = await run(minimalFieldParameters());
 		expect(result.error).toBeInstanceOf(NodeApiError);
-		expect(result.error?.message).toMatch(/^Inbank answered HTTP 201 without a usable POS session: redirectUrl is required/);
+		expect(result.error?.message).toMatch(/^Inbank answered HTTP 201 without the expected fields: redirectUrl is required/);
 	});
 });
 

@@ -1,13 +1,23 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import * as contract from './contract';
 import * as posSession from './posSession';
+import * as smartRent from './smartRent';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 /** resource -> operation -> execute; one entry per `<resource>/<operation>.operation.ts`. */
 const operations: Record<string, Record<string, OperationExecute>> = {
-	posSession: { create: posSession.create.execute },
+	posSession: { create: posSession.create.execute, get: posSession.get.execute },
+	smartRent: {
+		getAssetConditions: smartRent.getAssetConditions.execute,
+		calculate: smartRent.calculate.execute,
+		getContract: smartRent.getContract.execute,
+		updateAssetIdentifiers: smartRent.updateAssetIdentifiers.execute,
+		activateContract: smartRent.activateContract.execute,
+	},
+	contract: { merchantApproval: contract.merchantApproval.execute, cancel: contract.cancel.execute },
 };
 
 /**

@@ -76,33 +76,42 @@ function typeIssues(value: Asset): Array<{ path: string[]; message: string }> {
 export const HERO_DEVICE_MESSAGE =
 	'must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId';
 
+function assetList<T extends typeof assetShape>(shape: T) {
+	return z
+		.array(z.unknown(), { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
+		.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' })
+		.transform((list, ctx): Array<z.output<T>> => {
+			const out: Array<z.output<T>> = [];
+			list.forEach((item, index) => {
+				const parsed = shape.safeParse(item);
+				if (!parsed.success) {
+					for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [index, ...issue.path] });
+					return;
+				}
+				const value = parsed.data as z.output<T>;
+				const problems =
+					index === 0 && value.type !== 'MODEL_BASED'
+						? [{ path: ['type'], message: HERO_DEVICE_MESSAGE }]
+						: typeIssues(value);
+				for (const problem of problems) {
+					ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...problem.path], message: problem.message });
+				}
+				out.push(value);
+			});
+			return out;
+		});
+}
+
 /**
  * The asset list. Each asset is checked on its own so that one bad asset does not hide the others,
  * and the hero-device rule (first asset MODEL_BASED with a modelId) is reported on the first asset.
  */
-export const assets = z
-	.array(z.unknown(), { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
-	.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' })
-	.transform((list, ctx): Asset[] => {
-		const out: Asset[] = [];
-		list.forEach((item, index) => {
-			const parsed = assetShape.safeParse(item);
-			if (!parsed.success) {
-				for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [index, ...issue.path] });
-				return;
-			}
-			const value = parsed.data;
-			const problems =
-				index === 0 && value.type !== 'MODEL_BASED'
-					? [{ path: ['type'], message: HERO_DEVICE_MESSAGE }]
-					: typeIssues(value);
-			for (const problem of problems) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...problem.path], message: problem.message });
-			}
-			out.push(value);
-		});
-		return out;
-	});
+export const assets = assetList(assetShape);
+
+/** The rental calculation also takes each asset's gross price (api-facts.md). */
+export const calculationAssets = assetList(
+	assetShape.extend({ grossPrice: amount().optional() }) as unknown as typeof assetShape,
+);
 
 export const customerData = z
 	.object(
@@ -211,20 +220,25 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 export type PosSessionCreateRequest = z.output<typeof posSessionCreateRequest>;
 
 /** Rules that depend on the shop's country rather than on the body alone. */
-export function countryIssues(
-	body: PosSessionCreateRequest,
+export function assetCountryIssues(
+	list: Asset[],
 	country: string,
+	path: Array<string | number>,
 ): Array<{ path: Array<string | number>; message: string }> {
 	const issues: Array<{ path: Array<string | number>; message: string }> = [];
-	body.rentalApplicationData.assets.forEach((item, index) => {
+	list.forEach((item, index) => {
 		if (item.categoryCode && LATVIA_ONLY_CATEGORY_CODES.includes(item.categoryCode) && country !== 'lv') {
 			issues.push({
-				path: ['rentalApplicationData', 'assets', index, 'categoryCode'],
+				path: [...path, index, 'categoryCode'],
 				message: `${item.categoryCode} is only available in Latvia (the credential's country is ${country.toUpperCase()})`,
 			});
 		}
 	});
 	return issues;
+}
+
+export function countryIssues(body: PosSessionCreateRequest, country: string) {
+	return assetCountryIssues(body.rentalApplicationData.assets, country, ['rentalApplicationData', 'assets']);
 }
 
 /** What Inbank answers with 201. Some integrations name the id posSessionUuid. */
@@ -250,3 +264,18 @@ export const POS_SESSION_STATUSES = [
 	'declined',
 	'expired',
 ] as const;
+
+/** GET pos-sessions/{uuid}: the fields this package reads; everything else is passed on. */
+export const posSessionRecord = z
+	.object({
+		uuid: z.string().min(1),
+		status: z.string().min(1),
+		creditContractUuid: z.string().nullish(),
+		productCode: z.string().nullish(),
+	})
+	.passthrough();
+
+export const uuidParameter = (what: string) =>
+	requiredText().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
+		message: `must be ${what} (letters, digits and -), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf`,
+	});

@@ -1,10 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { name as packageName, version as packageVersion } from '../../../../package.json';
 import {
@@ -14,11 +8,11 @@ import {
 	posSessionCreateResponse,
 	type PosSessionCreateRequest,
 } from '../../contract/posSession';
-import { formatIssue, formatIssues, formatPath } from '../../contract/primitives';
-import { getInbankConnection, inbankApiRequest } from '../../transport';
+import { formatIssues, formatPath } from '../../contract/primitives';
 import { assetsProperty, buildAssets } from '../shared/assets';
-import { readTimeoutMs, timeoutOption } from '../shared/options';
-import { parseJsonParameter, validationError, ValidationFailure } from '../shared/validation';
+import { executeOperation } from '../shared/operation';
+import { timeoutOption } from '../shared/options';
+import { parseJsonParameter, validationError } from '../shared/validation';
 
 const show = { show: { resource: ['posSession'], operation: ['create'] } };
 const showFields = { show: { ...show.show, inputMode: ['fields'] } };
@@ -473,90 +467,56 @@ function dropUndefined(value: unknown): unknown {
 	return value;
 }
 
+/** integrationInfo identifies this package unless the user gave their own. */
+function withIntegrationInfo(raw: unknown): unknown {
+	if (raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as IDataObject).integrationInfo === undefined) {
+		return { ...(raw as IDataObject), integrationInfo: DEFAULT_INTEGRATION_INFO };
+	}
+	return raw;
+}
+
+function countryProblems(body: PosSessionCreateRequest, country: string): string[] {
+	return countryIssues(body, country).map((issue) => `${formatPath(issue.path)} ${issue.message}`);
+}
+
 /**
- * Validates a request body (from either input mode) and returns what will be sent. Throws the
- * ValidationFailure that names every bad field; nothing is sent when it throws.
+ * Validates a request body (from either input mode) and returns what will be sent, exactly as the
+ * operation does. Throws a ValidationFailure naming every bad field.
  */
 export function preparePosSessionBody(raw: unknown, country: string): PosSessionCreateRequest {
-	const candidate =
-		raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as IDataObject).integrationInfo === undefined
-			? { ...(raw as IDataObject), integrationInfo: DEFAULT_INTEGRATION_INFO }
-			: raw;
-	const parsed = posSessionCreateRequest.safeParse(candidate);
-	if (!parsed.success) {
-		throw validationError(formatIssues(parsed.error.issues));
-	}
-	const problems = countryIssues(parsed.data, country).map(
-		(issue) => `${formatPath(issue.path)} ${issue.message}`,
-	);
+	const parsed = posSessionCreateRequest.safeParse(withIntegrationInfo(raw));
+	if (!parsed.success) throw validationError(formatIssues(parsed.error.issues));
+	const problems = countryProblems(parsed.data, country);
 	if (problems.length > 0) throw validationError(problems);
 	return parsed.data;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const connection = await getInbankConnection.call(this, itemIndex);
-	const inputMode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
-
-	let body: PosSessionCreateRequest;
-	try {
+export const execute = executeOperation<PosSessionCreateRequest>({
+	subject: 'POS session request',
+	schema: posSessionCreateRequest,
+	read(itemIndex) {
+		const inputMode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
 		const raw =
 			inputMode === 'json'
 				? parseJsonParameter(this.getNodeParameter('requestBody', itemIndex), 'Request Body (JSON)', {
 						required: true,
 					})
 				: buildBodyFromFields((name, fallback) => this.getNodeParameter(name, itemIndex, fallback));
-		body = preparePosSessionBody(raw, connection.country);
-	} catch (error) {
-		if (!(error instanceof ValidationFailure)) {
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		}
-		const { problems } = error;
-		throw new NodeOperationError(this.getNode(), `Invalid POS session request: ${problems[0]}`, {
-			description: `No request was sent to Inbank.\n${problems.map((p) => `• ${p}`).join('\n')}`,
-			itemIndex,
-		});
-	}
-
-	const response = await inbankApiRequest.call(
-		this,
-		connection,
-		{
-			method: 'POST',
-			path: '/pos-sessions',
-			body: body as unknown as IDataObject,
-			timeoutMs: readTimeoutMs.call(this, itemIndex),
-		},
-		itemIndex,
-	);
-
-	const parsed = posSessionCreateResponse.safeParse(response.body);
-	if (!parsed.success) {
-		throw new NodeApiError(
-			this.getNode(),
-			{ httpCode: String(response.statusCode) },
-			{
-				message: `Inbank answered HTTP ${response.statusCode} without a usable POS session: ${parsed.error.issues.map(formatIssue).join('; ')}`,
-				description: 'Expected uuid (or posSessionUuid), status and redirectUrl in the answer.',
-				httpCode: String(response.statusCode),
-				itemIndex,
-			},
-		);
-	}
-	const session = parsed.data;
-	return [
-		{
-			json: {
-				uuid: session.uuid ?? session.posSessionUuid,
-				status: session.status,
-				redirectUrl: session.redirectUrl,
-				shopUuid: connection.shopUuid,
-				environment: connection.target,
-				apiBaseUrl: connection.baseUrl,
-				...(body.purchase.purchaseReference
-					? { purchaseReference: body.purchase.purchaseReference }
-					: {}),
-			},
-			pairedItem: { item: itemIndex },
-		},
-	];
-}
+		return withIntegrationInfo(raw);
+	},
+	check: (body, connection) => countryProblems(body, connection.country),
+	request: (body) => ({ method: 'POST', path: '/pos-sessions', body: body as unknown as IDataObject }),
+	response: posSessionCreateResponse,
+	output(body, response, connection) {
+		const session = response.body as { uuid?: string; posSessionUuid?: string; status: string; redirectUrl: string };
+		return {
+			uuid: session.uuid ?? session.posSessionUuid,
+			status: session.status,
+			redirectUrl: session.redirectUrl,
+			shopUuid: connection.shopUuid,
+			environment: connection.target,
+			apiBaseUrl: connection.baseUrl,
+			...(body.purchase.purchaseReference ? { purchaseReference: body.purchase.purchaseReference } : {}),
+		};
+	},
+});

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
+import * as get from './get.operation';
 
-export { create };
+export { create, get };
 
 export const description: INodeProperties[] = [
 	{
@@ -17,10 +18,18 @@ export const description: INodeProperties[] = [
 				value: 'create',
 				action: 'Create a POS session',
 				description:
-					'Start a Smart Rent POS session for an order and get the redirectUrl to send the customer to',
+					'Step 3: start a Smart Rent POS session for an order and get the redirectUrl to send the customer to',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a POS session',
+				description:
+					'Step 5: read a session’s status and details, including creditContractUuid once granted (only completed means paid)',
 			},
 		],
 		default: 'create',
 	},
 	...create.description,
+	...get.description,
 ];

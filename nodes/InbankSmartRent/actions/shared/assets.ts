@@ -8,7 +8,10 @@ export const CUSTOM_CATEGORY = '__custom__';
  * the rental calculation). Fields inside a fixedCollection that depend on a sibling (`type`) are shown
  * by the editor but dropped by declarative routing, so the body is built in code (buildAssets).
  */
-export function assetsProperty(displayOptions: INodeProperties['displayOptions']): INodeProperties {
+export function assetsProperty(
+	displayOptions: INodeProperties['displayOptions'],
+	opts: { grossPrice?: boolean } = {},
+): INodeProperties {
 	return {
 		displayName: 'Assets',
 		name: 'assets',
@@ -74,6 +77,18 @@ export function assetsProperty(displayOptions: INodeProperties['displayOptions']
 						displayOptions: { show: { type: ['CATEGORY_BASED'], categoryCode: [CUSTOM_CATEGORY] } },
 						description: 'A category code Inbank agreed with your shop (lowercase letters, digits and _)',
 					},
+					...(opts.grossPrice
+						? [
+								{
+									displayName: 'Gross Price',
+									name: 'grossPrice',
+									type: 'number',
+									typeOptions: { minValue: 0, numberPrecision: 2 },
+									default: 0,
+									description: 'Price of the item with VAT (optional; 0 = not sent)',
+								} satisfies INodeProperties,
+							]
+						: []),
 					{
 						displayName: 'Model ID',
 						name: 'modelId',
@@ -122,6 +137,10 @@ export function buildAssets(value: unknown): unknown {
 		}
 		out.modelName = entry.modelName;
 		out.netPrice = entry.netPrice;
+		// 0 is the editor's "not set" for the optional gross price.
+		if (entry.grossPrice !== undefined && entry.grossPrice !== '' && entry.grossPrice !== 0) {
+			out.grossPrice = entry.grossPrice;
+		}
 		return out;
 	});
 }

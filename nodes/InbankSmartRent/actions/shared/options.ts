@@ -17,3 +17,18 @@ export function readTimeoutMs(this: IExecuteFunctions, itemIndex: number): numbe
 	const seconds = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
 	return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_TIMEOUT_MS;
 }
+
+type Show = NonNullable<INodeProperties['displayOptions']>['show'];
+
+/** The Options collection of an operation (every operation calls Inbank, so each has a timeout). */
+export function optionsProperty(show: Show): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Option',
+		displayOptions: { show },
+		options: [timeoutOption],
+	};
+}

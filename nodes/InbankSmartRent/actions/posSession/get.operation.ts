@@ -1,0 +1,28 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { posSessionRecord, uuidParameter } from '../../contract/posSession';
+import { executeOperation } from '../shared/operation';
+import { optionsProperty } from '../shared/options';
+import { sessionUuidParameter } from '../shared/parameters';
+
+const show = { resource: ['posSession'], operation: ['get'] };
+
+export const description: INodeProperties[] = [sessionUuidParameter(show), optionsProperty(show)];
+
+const input = z.object({ sessionUuid: uuidParameter('a POS session uuid') });
+
+export const execute = executeOperation<z.output<typeof input>>({
+	subject: 'POS session lookup',
+	schema: input,
+	read(itemIndex) {
+		return { sessionUuid: this.getNodeParameter('sessionUuid', itemIndex) };
+	},
+	request: ({ sessionUuid }) => ({ method: 'GET', path: `/pos-sessions/${encodeURIComponent(sessionUuid)}` }),
+	response: posSessionRecord,
+	output(_input, response) {
+		const session = response.body as IDataObject;
+		// Only `completed` means paid; said once here so that no workflow has to know it.
+		return { ...session, paid: session.status === 'completed' };
+	},
+});

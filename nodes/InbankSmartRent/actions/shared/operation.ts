@@ -1,0 +1,89 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { formatIssues } from '../../contract/primitives';
+import {
+	getInbankConnection,
+	inbankApiRequest,
+	type InbankConnection,
+	type InbankRequest,
+	type InbankResponse,
+} from '../../transport';
+import { readTimeoutMs } from './options';
+import { ValidationFailure } from './validation';
+
+/**
+ * What one operation is: how it reads its input from the node, the zod schema that validates it,
+ * the request it makes, and the item it outputs. executeOperation does the rest the same way for
+ * every operation: validate before sending, name the field, map API failures, pair the item.
+ */
+export interface InbankOperation<Input> {
+	/** Used in "Invalid <subject>: …" messages. */
+	subject: string;
+	schema: z.ZodType<Input, z.ZodTypeDef, unknown>;
+	read(this: IExecuteFunctions, itemIndex: number): unknown;
+	/** Rules that need the credential (e.g. the shop's country). Sentences naming the field. */
+	check?(input: Input, connection: InbankConnection): string[];
+	request(input: Input, connection: InbankConnection): Omit<InbankRequest, 'timeoutMs'>;
+	/** Validates the fields this package reads from Inbank's answer. */
+	response?: z.ZodTypeAny;
+	output(input: Input, response: InbankResponse, connection: InbankConnection): IDataObject;
+}
+
+export function executeOperation<Input>(operation: InbankOperation<Input>) {
+	return async function (this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+		const connection = await getInbankConnection.call(this, itemIndex);
+		const refuse = (problems: string[]) =>
+			new NodeOperationError(this.getNode(), `Invalid ${operation.subject}: ${problems[0]}`, {
+				description: `No request was sent to Inbank.\n${problems.map((p) => `• ${p}`).join('\n')}`,
+				itemIndex,
+			});
+
+		let raw: unknown;
+		try {
+			raw = operation.read.call(this, itemIndex);
+		} catch (error) {
+			if (error instanceof ValidationFailure) throw refuse(error.problems);
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+		const parsed = operation.schema.safeParse(raw);
+		if (!parsed.success) throw refuse(formatIssues(parsed.error.issues));
+		const input = parsed.data;
+		const problems = operation.check?.(input, connection) ?? [];
+		if (problems.length > 0) throw refuse(problems);
+
+		const response = await inbankApiRequest.call(
+			this,
+			connection,
+			{ ...operation.request(input, connection), timeoutMs: readTimeoutMs.call(this, itemIndex) },
+			itemIndex,
+		);
+		if (operation.response) {
+			const answer = operation.response.safeParse(response.body);
+			if (!answer.success) {
+				throw new NodeApiError(
+					this.getNode(),
+					{ httpCode: String(response.statusCode) },
+					{
+						message: `Inbank answered HTTP ${response.statusCode} without the expected fields: ${formatIssues(answer.error.issues).join('; ')}`,
+						httpCode: String(response.statusCode),
+						itemIndex,
+					},
+				);
+			}
+		}
+		return [{ json: operation.output(input, response, connection), pairedItem: { item: itemIndex } }];
+	};
+}
+
+/** The item for actions Inbank answers with 204 No Content. */
+export function actionDone(action: string, contractUuid: string, response: InbankResponse): IDataObject {
+	return {
+		success: true,
+		action,
+		contractUuid,
+		httpCode: response.statusCode,
+		...(response.body && typeof response.body === 'object' ? { response: response.body as IDataObject } : {}),
+	};
+}

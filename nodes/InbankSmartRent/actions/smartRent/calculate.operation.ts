@@ -1,0 +1,90 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { assetCountryIssues } from '../../contract/posSession';
+import { formatPath } from '../../contract/primitives';
+import { calculationRequest } from '../../contract/smartRent';
+import { assetsProperty, buildAssets } from '../shared/assets';
+import { executeOperation } from '../shared/operation';
+import { optionsProperty } from '../shared/options';
+import { productCodeParameter } from '../shared/parameters';
+
+const show = { resource: ['smartRent'], operation: ['calculate'] };
+
+export const description: INodeProperties[] = [
+	productCodeParameter(show),
+	{
+		displayName: 'Period (Months)',
+		name: 'period',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 24,
+		required: true,
+		displayOptions: { show },
+		description: 'Smart Rent duration in months; one of the periods Get Asset Conditions lists',
+	},
+	assetsProperty({ show }, { grossPrice: true }),
+	{
+		displayName: 'Insurance Used',
+		name: 'insuranceUsed',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show },
+		description: 'Whether insurance is added to the assets (Inbank’s default is true)',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Field',
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Gross Campaign Discount',
+				name: 'grossCampaignDiscount',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 0,
+				description: 'Gross amount of the campaign discount',
+			},
+			{
+				displayName: 'Gross Trade-In Amount',
+				name: 'grossTradeInAmount',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 0,
+				description: 'Gross amount of the traded-in asset',
+			},
+		],
+	},
+	optionsProperty(show),
+];
+
+type Input = z.output<typeof calculationRequest>;
+
+export const execute = executeOperation<Input>({
+	subject: 'rental calculation request',
+	schema: calculationRequest,
+	read(itemIndex) {
+		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		const body: IDataObject = {
+			period: this.getNodeParameter('period', itemIndex),
+			insuranceUsed: this.getNodeParameter('insuranceUsed', itemIndex, true),
+			assets: buildAssets(this.getNodeParameter('assets', itemIndex, {})) as IDataObject[],
+		};
+		if (fields.grossTradeInAmount !== undefined) body.grossTradeInAmount = fields.grossTradeInAmount;
+		if (fields.grossCampaignDiscount !== undefined) body.grossCampaignDiscount = fields.grossCampaignDiscount;
+		return { productCode: this.getNodeParameter('productCode', itemIndex), body };
+	},
+	check: (input, connection) =>
+		assetCountryIssues(input.body.assets, connection.country, ['assets']).map(
+			(issue) => `${formatPath(issue.path)} ${issue.message}`,
+		),
+	request: (input) => ({
+		method: 'POST',
+		path: `/rental/products/${encodeURIComponent(input.productCode)}/calculations`,
+		body: input.body as unknown as IDataObject,
+	}),
+	output: (input, response) => ({ ...(response.body as IDataObject), productCode: input.productCode }),
+});

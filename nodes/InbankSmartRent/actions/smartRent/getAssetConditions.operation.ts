@@ -1,0 +1,65 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { assetConditionsRequest, assetConditionsResponse } from '../../contract/smartRent';
+import { executeOperation } from '../shared/operation';
+import { optionsProperty } from '../shared/options';
+import { productCodeParameter } from '../shared/parameters';
+
+const show = { resource: ['smartRent'], operation: ['getAssetConditions'] };
+
+export const description: INodeProperties[] = [
+	productCodeParameter(show),
+	{
+		displayName: 'Identifier Type',
+		name: 'identifierType',
+		type: 'options',
+		options: [
+			{ name: 'EAN', value: 'EAN', description: 'The barcode number on the box' },
+			{
+				name: 'Manufacturer Product Code',
+				value: 'MANUFACTURER_PRODUCT_CODE',
+				description: 'The manufacturer’s part number, such as MTP43QN/A',
+			},
+		],
+		default: 'EAN',
+		displayOptions: { show },
+		description: 'How the device is identified',
+	},
+	{
+		displayName: 'Identifier',
+		name: 'identifier',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '0195949036965',
+		displayOptions: { show },
+		description: 'The EAN or manufacturer product code of the device',
+	},
+	optionsProperty(show),
+];
+
+type Input = z.output<typeof assetConditionsRequest>;
+
+export const execute = executeOperation<Input>({
+	subject: 'asset conditions request',
+	schema: assetConditionsRequest,
+	read(itemIndex) {
+		return {
+			productCode: this.getNodeParameter('productCode', itemIndex),
+			identifierType: this.getNodeParameter('identifierType', itemIndex),
+			identifier: this.getNodeParameter('identifier', itemIndex),
+		};
+	},
+	request: (input) => ({
+		method: 'GET',
+		path: `/rental/products/${encodeURIComponent(input.productCode)}/detailed-asset-model`,
+		qs: { identifierType: input.identifierType, identifier: input.identifier },
+	}),
+	response: assetConditionsResponse,
+	output(input, response) {
+		const model = response.body as IDataObject;
+		// modelId is what an asset of Create POS Session / Calculate takes.
+		return { ...model, modelId: String(model.id), productCode: input.productCode };
+	},
+});

@@ -1,0 +1,83 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { assetIdentifiersRequest } from '../../contract/smartRent';
+import { actionDone, executeOperation } from '../shared/operation';
+import { optionsProperty } from '../shared/options';
+import { contractUuidParameter, productCodeParameter } from '../shared/parameters';
+
+const show = { resource: ['smartRent'], operation: ['updateAssetIdentifiers'] };
+
+export const description: INodeProperties[] = [
+	productCodeParameter(show),
+	contractUuidParameter(show),
+	{
+		displayName: 'Asset Identifiers',
+		name: 'assetIdentifiers',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: { identifier: [{ identifierType: 'IMEI', identifier: '' }] },
+		required: true,
+		placeholder: 'Add Identifier',
+		displayOptions: { show },
+		description:
+			'The hero device’s IMEI or serial number, registered before activation. Inbank accepts identifiers of the hero device only.',
+		options: [
+			{
+				displayName: 'Identifier',
+				name: 'identifier',
+				values: [
+					{
+						displayName: 'Identifier',
+						name: 'identifier',
+						type: 'string',
+						default: '',
+						required: true,
+						placeholder: '356938035643809',
+						description: 'The IMEI (15 digits) or the serial number',
+					},
+					{
+						displayName: 'Identifier Type',
+						name: 'identifierType',
+						type: 'options',
+						options: [
+							{ name: 'IMEI', value: 'IMEI' },
+							{ name: 'Serial Number', value: 'SERIAL_NUMBER' },
+						],
+						default: 'IMEI',
+					},
+				],
+			},
+		],
+	},
+	optionsProperty(show),
+];
+
+type Input = z.output<typeof assetIdentifiersRequest>;
+
+export const execute = executeOperation<Input>({
+	subject: 'asset identifiers update',
+	schema: assetIdentifiersRequest,
+	read(itemIndex) {
+		const entries = (this.getNodeParameter('assetIdentifiers', itemIndex, {}) as IDataObject).identifier;
+		return {
+			productCode: this.getNodeParameter('productCode', itemIndex),
+			contractUuid: this.getNodeParameter('contractUuid', itemIndex),
+			assetIdentifiers: Array.isArray(entries)
+				? (entries as IDataObject[]).map((entry) => ({
+						identifier: entry.identifier,
+						identifierType: entry.identifierType,
+					}))
+				: [],
+		};
+	},
+	request: (input) => ({
+		method: 'PATCH',
+		path: `/rental/products/${encodeURIComponent(input.productCode)}/contracts/${encodeURIComponent(input.contractUuid)}/asset-identifiers`,
+		body: { assetIdentifiers: input.assetIdentifiers },
+	}),
+	output: (input, response) => ({
+		...actionDone('assetIdentifiersUpdated', input.contractUuid, response),
+		assetIdentifiers: input.assetIdentifiers,
+	}),
+});

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+import { amount, exactNumber, requiredText } from './primitives';
+import { calculationAssets, uuidParameter } from './posSession';
+
+/**
+ * Smart Rent endpoints of the partner API v3 (../shared/inbank/api-facts.md), under
+ * /partner/v3/shops/{shopUuid}/rental/products/{productCode}/….
+ */
+
+export const IDENTIFIER_TYPES = ['EAN', 'MANUFACTURER_PRODUCT_CODE'] as const;
+export const ASSET_IDENTIFIER_TYPES = ['IMEI', 'SERIAL_NUMBER'] as const;
+/** The contract status that means "done" (activated). */
+export const ACTIVATED = 'activated';
+
+export const productCode = () =>
+	requiredText().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
+		message: 'must be a product code (letters, digits, _ . -), such as smart_rent_ee',
+	});
+
+export const contractUuid = () => uuidParameter('a contract uuid');
+
+/** GET …/detailed-asset-model?identifierType=…&identifier=… */
+export const assetConditionsRequest = z.object({
+	productCode: productCode(),
+	identifierType: z.enum(IDENTIFIER_TYPES),
+	identifier: requiredText().max(100, { message: 'must be at most 100 characters' }),
+});
+
+export const assetConditionsResponse = z
+	.object({
+		id: z.union([z.string().min(1), z.number()]),
+		name: z.string().nullish(),
+	})
+	.passthrough();
+
+/** POST …/calculations */
+export const calculationRequest = z.object({
+	productCode: productCode(),
+	body: z
+		.object({
+			period: exactNumber({ min: 0, exclusiveMin: true, integer: true }),
+			insuranceUsed: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+			assets: calculationAssets,
+			grossTradeInAmount: amount().optional(),
+			grossCampaignDiscount: amount().optional(),
+		})
+		.strict(),
+});
+
+/** GET …/contracts/{contractUuid} */
+export const rentalContractRequest = z.object({ productCode: productCode(), contractUuid: contractUuid() });
+
+export const rentalContractResponse = z.object({ status: z.string().min(1) }).passthrough();
+
+const IMEI = /^\d{15}$/;
+
+export const assetIdentifier = z
+	.object(
+		{
+			identifierType: z.enum(ASSET_IDENTIFIER_TYPES),
+			identifier: requiredText().max(100, { message: 'must be at most 100 characters' }),
+		},
+		{ invalid_type_error: 'must be an object (identifierType, identifier)' },
+	)
+	.strict()
+	.superRefine((value, ctx) => {
+		if (value.identifierType === 'IMEI' && !IMEI.test(value.identifier.replace(/[\s-]/g, ''))) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['identifier'],
+				message: 'must be an IMEI of 15 digits',
+			});
+		}
+	})
+	.transform((value) =>
+		value.identifierType === 'IMEI' ? { ...value, identifier: value.identifier.replace(/[\s-]/g, '') } : value,
+	);
+
+/** PATCH …/contracts/{contractUuid}/asset-identifiers: the hero device's identifiers only. */
+export const assetIdentifiersRequest = z.object({
+	productCode: productCode(),
+	contractUuid: contractUuid(),
+	assetIdentifiers: z
+		.array(assetIdentifier, { invalid_type_error: 'must be a list' })
+		.min(1, { message: 'must hold at least one identifier (the hero device’s IMEI or serial number)' }),
+});
