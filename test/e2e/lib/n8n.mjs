@@ -1,0 +1,295 @@
+// A real n8n for end-to-end tests and the demo: Node 24 + n8n from the npm registry (cached by
+// scripts/ensure-n8n.sh), this package packed and installed as a community package, credentials and
+// workflows imported through n8n's own CLI, workflows executed with `n8n execute` or served by `n8n start`.
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const PACKAGE_NAME = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).name;
+
+const log = (...args) => {
+	if (process.env.E2E_QUIET !== '1') console.error('[e2e]', ...args);
+};
+
+/** Node 24 + n8n, installed once into the cache. */
+export async function ensureRuntime() {
+	const { stdout } = await run('bash', [join(REPO, 'scripts/ensure-n8n.sh')], {
+		maxBuffer: 64 * 1024 * 1024,
+		timeout: 30 * 60_000,
+	});
+	const dir = stdout.trim().split('\n').pop();
+	const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+	const nodeBin = join(dir, 'node_modules', `node-linux-${arch}`, 'bin', 'node');
+	const n8nBin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	if (!existsSync(nodeBin) || !existsSync(n8nBin)) throw new Error(`n8n runtime incomplete in ${dir}`);
+	return { dir, nodeBin, n8nBin };
+}
+
+let packed;
+/** Builds and packs this package once per process; returns the tarball path. */
+export async function packPackage() {
+	if (packed) return packed;
+	const out = mkdtempSync(join(tmpdir(), 'inbank-pack-'));
+	if (process.env.E2E_SKIP_BUILD !== '1') {
+		log('building the package');
+		await run('npm', ['run', 'build'], { cwd: REPO, maxBuffer: 64 * 1024 * 1024 });
+	}
+	const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', out, '--json'], {
+		cwd: REPO,
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	packed = join(out, JSON.parse(stdout)[0].filename);
+	return packed;
+}
+
+export async function freePort() {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+const instances = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.once(signal, () => {
+		for (const instance of instances) instance.killNow();
+		process.exit(130);
+	});
+}
+process.once('exit', () => {
+	for (const instance of instances) instance.killNow();
+});
+
+/**
+ * One n8n user folder with this package installed. Everything it starts is stopped by stop(), and
+ * on process exit.
+ */
+export class N8n {
+	static async create({ runtime, tarball, keepHome = false } = {}) {
+		runtime ??= await ensureRuntime();
+		tarball ??= await packPackage();
+		const home = mkdtempSync(join(tmpdir(), 'inbank-n8n-'));
+		const nodesDir = join(home, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		// --legacy-peer-deps: n8n provides n8n-workflow; a second copy must not be installed beside it.
+		await run('npm', ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+			cwd: nodesDir,
+		});
+		const port = await freePort();
+		const instance = new N8n(runtime, home, port, keepHome);
+		instances.add(instance);
+		return instance;
+	}
+
+	constructor(runtime, home, port, keepHome) {
+		this.runtime = runtime;
+		this.home = home;
+		this.port = port;
+		this.keepHome = keepHome;
+		this.baseUrl = `http://127.0.0.1:${port}`;
+		this.logFile = join(home, 'n8n.log');
+		this.server = undefined;
+	}
+
+	get env() {
+		return {
+			...process.env,
+			N8N_USER_FOLDER: this.home,
+			N8N_ENCRYPTION_KEY: 'inbank-e2e-encryption-key-000000',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_PORT: String(this.port),
+			N8N_RUNNERS_BROKER_PORT: String(this.port + 1),
+			WEBHOOK_URL: `${this.baseUrl}/`,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
+			DB_SQLITE_POOL_SIZE: '1',
+			NODE_ENV: 'production',
+		};
+	}
+
+	/** Runs an n8n CLI command; resolves with stdout + stderr, rejects on a non-zero exit. */
+	async cli(args, { timeoutMs = 120_000 } = {}) {
+		const { stdout, stderr } = await run(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
+			env: this.env,
+			maxBuffer: 256 * 1024 * 1024,
+			timeout: timeoutMs,
+		}).catch((error) => {
+			error.message = `n8n ${args[0]} failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`;
+			throw error;
+		});
+		this.appendLog(`$ n8n ${args.join(' ')}\n${stdout}\n${stderr}`);
+		return { stdout, stderr, output: `${stdout}\n${stderr}` };
+	}
+
+	appendLog(text) {
+		writeFileSync(this.logFile, text, { flag: 'a' });
+	}
+
+	async importCredentials(credentials) {
+		const file = join(this.home, `credentials-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(credentials));
+		await this.cli(['import:credentials', `--input=${file}`]);
+		rmSync(file);
+	}
+
+	async importWorkflows(workflows) {
+		const file = join(this.home, `workflows-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(workflows));
+		await this.cli(['import:workflow', `--input=${file}`]);
+		rmSync(file);
+	}
+
+	async publish(workflowId) {
+		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+	}
+
+	/**
+	 * `n8n execute --id`: returns { ok, execution, output } where execution is the run n8n printed
+	 * (resultData.runData per node) and output the CLI's whole text, for secret checks.
+	 */
+	async execute(workflowId) {
+		let result;
+		try {
+			result = await this.cli(['execute', `--id=${workflowId}`], { timeoutMs: 180_000 });
+		} catch (error) {
+			const output = `${error.stdout ?? ''}\n${error.stderr ?? ''}`;
+			return { ok: false, execution: parseExecution(output), output };
+		}
+		return { ok: true, execution: parseExecution(result.output), output: result.output };
+	}
+
+	/** Starts `n8n start` and waits for readiness. */
+	async start({ readyTimeoutMs = 120_000 } = {}) {
+		const logStream = createWriteStream(this.logFile, { flags: 'a' });
+		this.server = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], {
+			env: this.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		this.server.stdout.pipe(logStream);
+		this.server.stderr.pipe(logStream);
+		const exited = new Promise((resolveExit) => this.server.once('exit', resolveExit));
+		const deadline = Date.now() + readyTimeoutMs;
+		while (Date.now() < deadline) {
+			const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r('waiting'), 500))]);
+			if (early !== 'waiting') throw new Error(`n8n exited during start (code ${early}); log: ${this.logTail()}`);
+			try {
+				const res = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (res.ok) {
+					log(`n8n ready on ${this.baseUrl}`);
+					return;
+				}
+			} catch {
+				// not listening yet
+			}
+		}
+		throw new Error(`n8n was not ready within ${readyTimeoutMs} ms; log: ${this.logTail()}`);
+	}
+
+	/** Calls a production webhook, retrying 404 briefly: n8n registers webhooks just after readiness. */
+	async webhook(path, init = {}, { retryMs = 20_000 } = {}) {
+		const deadline = Date.now() + retryMs;
+		for (;;) {
+			const res = await fetch(`${this.baseUrl}/webhook/${path}`, init);
+			if (res.status !== 404 || Date.now() > deadline) return res;
+			await res.arrayBuffer();
+			await new Promise((r) => setTimeout(r, 300));
+		}
+	}
+
+	/** Everything n8n and its CLI printed for this instance. */
+	log() {
+		return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+	}
+
+	logTail(lines = 60) {
+		return this.log().split('\n').slice(-lines).join('\n');
+	}
+
+	async stopServer() {
+		if (!this.server || this.server.exitCode !== null) return;
+		const server = this.server;
+		const exited = new Promise((r) => server.once('exit', r));
+		try {
+			process.kill(-server.pid, 'SIGTERM');
+		} catch {
+			// already gone
+		}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-server.pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}, 15_000);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	killNow() {
+		if (this.server && this.server.exitCode === null) {
+			try {
+				process.kill(-this.server.pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+	}
+
+	async stop() {
+		await this.stopServer();
+		instances.delete(this);
+		if (!this.keepHome && process.env.E2E_KEEP !== '1') rmSync(this.home, { recursive: true, force: true });
+	}
+}
+
+/** The JSON object n8n execute prints after "Execution was successful:" (or an error run). */
+export function parseExecution(text) {
+	const marker = text.search(/={10,}/);
+	const start = text.indexOf('{', marker === -1 ? 0 : marker);
+	if (start === -1) return undefined;
+	let depth = 0;
+	let inString = false;
+	for (let i = start; i < text.length; i++) {
+		const ch = text[i];
+		if (inString) {
+			if (ch === '\\') i++;
+			else if (ch === '"') inString = false;
+		} else if (ch === '"') inString = true;
+		else if (ch === '{') depth++;
+		else if (ch === '}' && --depth === 0) {
+			try {
+				return JSON.parse(text.slice(start, i + 1));
+			} catch {
+				return undefined;
+			}
+		}
+	}
+	return undefined;
+}
+
+/** The items a node output in an execution printed by `n8n execute`. */
+export function nodeOutput(execution, nodeName, output = 0) {
+	const runs = execution?.data?.resultData?.runData?.[nodeName];
+	return runs?.[0]?.data?.main?.[output] ?? undefined;
+}
+
+export function nodeError(execution, nodeName) {
+	return execution?.data?.resultData?.runData?.[nodeName]?.[0]?.error ?? execution?.data?.resultData?.error;
+}

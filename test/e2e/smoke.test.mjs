@@ -1,0 +1,163 @@
+// Real-n8n smoke test: the packed package installed into n8n 2.41.1 creates a POS session against a
+// local stand-in for Inbank, and refuses an invalid item with a field-named error, sending nothing.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+
+import { N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
+
+const require = createRequire(import.meta.url);
+const { startRecorder } = require('../support/http-recorder.js');
+const { version } = require('../../package.json');
+
+const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
+const KEY = `sk_smoke_${randomBytes(12).toString('hex')}`;
+const CREDENTIAL = { id: 'inbankSmoke0001', name: 'Inbank stand-in' };
+
+const createParameters = {
+	resource: 'posSession',
+	operation: 'create',
+	inputMode: 'fields',
+	productCode: 'smart_rent_ee',
+	currency: 'EUR',
+	locale: 'et-EE',
+	period: 24,
+	insuranceUsed: true,
+	assets: {
+		asset: [
+			{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15 128GB', netPrice: 799.9 },
+			{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: 19.5 },
+		],
+	},
+	purchaseDescription: 'Order 1001',
+	customerData: { customer: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' } },
+	customerContactData: { contact: { email: 'mari@example.com', mobile: '+37255555555' } },
+	merchants: { merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: 'shop.example.com' }] },
+	partnerUrls: {
+		urls: {
+			returnUrl: 'https://shop.example.com/return',
+			cancelUrl: 'https://shop.example.com/cancel',
+			callbackUrl: 'https://shop.example.com/cb',
+		},
+	},
+	additionalFields: { purchaseReference: '1001', userIp: '203.0.113.7', grossTradeInAmount: 50 },
+};
+
+function workflow(id, parameters) {
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: {},
+		nodes: [
+			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n2',
+				name: 'Create POS Session',
+				type: `${PACKAGE_NAME}.inbankSmartRent`,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { inbankApi: CREDENTIAL },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Create POS Session', type: 'main', index: 0 }]] } },
+	};
+}
+
+describe('real n8n 2.41.1 smoke', { timeout: 900_000 }, () => {
+	let n8n;
+	let inbank;
+
+	before(async () => {
+		inbank = await startRecorder((request) =>
+			request.headers.authorization === `Bearer ${KEY}`
+				? {
+						status: 201,
+						body: { uuid: 'e2e-session-1', status: 'pending', redirectUrl: 'http://127.0.0.1/session/e2e-session-1' },
+					}
+				: { status: 401, body: { message: 'unauthorized' } },
+		);
+		n8n = await N8n.create();
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
+		]);
+		const invalid = structuredClone(createParameters);
+		invalid.assets.asset[0] = { type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'iPhone 15 128GB', netPrice: 799.9 };
+		await n8n.importWorkflows([workflow('smokeCreateOk01', createParameters), workflow('smokeCreateBad1', invalid)]);
+	});
+
+	after(async () => {
+		await n8n?.stop();
+		await inbank?.close();
+	});
+
+	it('sends exactly the body the seed describes and outputs the session', async () => {
+		inbank.requests.length = 0;
+		const run = await n8n.execute('smokeCreateOk01');
+		assert.equal(run.ok, true, run.output.slice(-2000));
+		assert.equal(inbank.requests.length, 1);
+		const [request] = inbank.requests;
+		assert.equal(request.method, 'POST');
+		assert.equal(request.path, `/partner/v3/shops/${SHOP}/pos-sessions`);
+		assert.equal(request.headers.authorization, `Bearer ${KEY}`);
+		assert.match(request.headers['content-type'], /^application\/json/);
+		const { integrationInfo, ...rest } = request.json;
+		assert.deepEqual(integrationInfo, { ecom_platform: 'n8n', Module: `${PACKAGE_NAME}@${version}` });
+		assert.deepEqual(rest, {
+			productCode: 'smart_rent_ee',
+			currency: 'EUR',
+			locale: 'et-EE',
+			userIp: '203.0.113.7',
+			customerData: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' },
+			customerContactData: { email: 'mari@example.com', mobile: '+37255555555' },
+			purchase: {
+				purchaseReference: '1001',
+				description: 'Order 1001',
+				merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: 'shop.example.com' }],
+			},
+			rentalApplicationData: {
+				insuranceUsed: true,
+				grossTradeInAmount: 50,
+				assets: [
+					{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15 128GB', netPrice: 799.9 },
+					{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: 19.5 },
+				],
+				period: 24,
+			},
+			partnerUrls: {
+				returnUrl: 'https://shop.example.com/return',
+				cancelUrl: 'https://shop.example.com/cancel',
+				callbackUrl: 'https://shop.example.com/cb',
+			},
+		});
+		const items = nodeOutput(run.execution, 'Create POS Session');
+		assert.equal(items.length, 1);
+		assert.deepEqual(items[0].json, {
+			uuid: 'e2e-session-1',
+			status: 'pending',
+			redirectUrl: 'http://127.0.0.1/session/e2e-session-1',
+			shopUuid: SHOP,
+			environment: 'custom',
+			apiBaseUrl: inbank.baseUrl,
+			purchaseReference: '1001',
+		});
+		assert.deepEqual(items[0].pairedItem, { item: 0 });
+	});
+
+	it('refuses an invalid item with a field-named error and sends nothing', async () => {
+		inbank.requests.length = 0;
+		const run = await n8n.execute('smokeCreateBad1');
+		assert.equal(run.ok, false);
+		assert.equal(inbank.requests.length, 0);
+		const error = nodeError(run.execution, 'Create POS Session');
+		const text = JSON.stringify(error ?? run.output);
+		assert.match(text, /Invalid POS session request: rentalApplicationData\.assets\[0\]\.type must be MODEL_BASED/);
+	});
+
+	it('never shows the API key in n8n output or logs', () => {
+		assert.ok(n8n.log().length > 1000, 'n8n produced output');
+		assert.equal(n8n.log().includes(KEY), false);
+	});
+});
