@@ -79,8 +79,8 @@ export async function startSandbox(rawOptions = {}) {
 		const fields = callbackFields(session, shop.apiKey, { scheme: options.signing, variant });
 		if (!url) return { fields, result: { skipped: 'no callbackUrl' } };
 		const result = await deliverCallback(url, fields, { format: options.callbackFormat, timeoutMs: options.callbackTimeoutMs });
-		remember(callbackLog, { at: new Date().toISOString(), sessionUuid: session.uuid, status: session.status, variant, fields, ...result });
-		options.log(`callback ${session.status} ${variant} -> ${url}: ${result.status ?? result.error}`);
+		remember(callbackLog, { at: new Date().toISOString(), sessionUuid: session.uuid, sessionStatus: session.status, variant, fields, ...result });
+		options.log(`callback ${session.status} ${variant} -> ${url}: ${result.httpStatus ?? result.error}`);
 		return { fields, result };
 	}
 

@@ -42,7 +42,7 @@ export async function deliverCallback(url, fields, { format = 'form', timeoutMs 
 	try {
 		const res = await fetch(target, init);
 		const text = await res.text();
-		return { url, status: res.status, body: text.slice(0, 200), ms: Date.now() - started };
+		return { url, httpStatus: res.status, body: text.slice(0, 200), ms: Date.now() - started };
 	} catch (error) {
 		return { url, error: error.cause?.code ?? error.name ?? 'error', ms: Date.now() - started };
 	}
