@@ -1,0 +1,84 @@
+// The Inbank API credential's "Test" button in a real n8n (its REST endpoint, as the editor calls
+// it), against the Inbank sandbox: a good key and shop pass without creating anything; a wrong key, a
+// key for another shop and an unreachable host each fail with a message saying which.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
+import { freePort, N8n } from './lib/n8n.mjs';
+
+const OTHER_SHOP = { uuid: 'c0ffee00-0000-4000-8000-000000000002', apiKey: 'other-shop-api-key', country: 'ee' };
+
+describe('credential test in a real n8n', { timeout: 600_000 }, () => {
+	let n8n;
+	let sandbox;
+	let cookie;
+	const headers = () => ({ 'content-type': 'application/json', 'browser-id': 'inbank-e2e', ...(cookie ? { cookie } : {}) });
+
+	/** Saves the credential as the editor does, then presses "Test". */
+	async function testCredential(data) {
+		const name = `Inbank ${Date.now()}`;
+		const saved = await fetch(`${n8n.baseUrl}/rest/credentials`, {
+			method: 'POST',
+			headers: headers(),
+			body: JSON.stringify({ name, type: 'inbankApi', data }),
+		});
+		const savedBody = await saved.json();
+		assert.equal(saved.status, 200, JSON.stringify(savedBody));
+		const res = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
+			method: 'POST',
+			headers: headers(),
+			body: JSON.stringify({ credentials: { id: savedBody.data.id, name, type: 'inbankApi', data } }),
+		});
+		const body = await res.json();
+		assert.equal(res.status, 200, JSON.stringify(body));
+		return body.data;
+	}
+
+	before(async () => {
+		sandbox = await startSandbox({ port: 0, shops: [DEFAULT_SHOP, OTHER_SHOP] });
+		n8n = await N8n.create();
+		await n8n.start();
+		const res = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: headers(),
+			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' }),
+		});
+		assert.equal(res.status, 200, await res.text());
+		cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+	});
+	after(async () => {
+		await n8n?.stop();
+		await sandbox?.close();
+	});
+
+	const good = () => ({ apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url });
+
+	it('passes for a good key and shop, and creates nothing', async () => {
+		const before = (await fetch(`${sandbox.url}/__sandbox/sessions`).then((r) => r.json())).length;
+		const result = await testCredential(good());
+		assert.equal(result.status, 'OK', JSON.stringify(result));
+		const requests = await fetch(`${sandbox.url}/__sandbox/requests`).then((r) => r.json());
+		assert.equal(requests.at(-1).method, 'GET');
+		assert.match(requests.at(-1).path, /\/pos-sessions\/00000000-0000-4000-8000-000000000000$/);
+		assert.equal((await fetch(`${sandbox.url}/__sandbox/sessions`).then((r) => r.json())).length, before);
+	});
+
+	it('says the key is wrong', async () => {
+		const result = await testCredential({ ...good(), apiKey: 'not-the-key' });
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /did not accept the API key \(HTTP 401\)/);
+	});
+
+	it('says the key belongs to another shop', async () => {
+		const result = await testCredential({ ...good(), apiKey: OTHER_SHOP.apiKey });
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /not for this shop \(HTTP 403\)/);
+	});
+
+	it('says the host cannot be reached', async () => {
+		const result = await testCredential({ ...good(), baseUrl: `http://127.0.0.1:${await freePort()}` });
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /ECONNREFUSED|refused/i);
+	});
+});

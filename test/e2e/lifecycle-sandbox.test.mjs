@@ -1,0 +1,132 @@
+// Every lifecycle operation of the Inbank Smart Rent node in a real n8n against the local Inbank
+// sandbox (which validates like Inbank documents): conditions, calculation, create, get, identifiers,
+// merchant approval, activation, contract, cancel, and the sandbox's refusals as NodeApiErrors.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
+import { N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
+
+const CREDENTIAL = { id: 'inbankLifeSbx01', name: 'Inbank sandbox' };
+const PRODUCT = 'smart_rent_demo';
+
+function chain(id, steps) {
+	const nodes = [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+	const connections = {};
+	let previous = 'Start';
+	steps.forEach(([name, parameters], index) => {
+		nodes.push({ id: `s${index}`, name, type: `${PACKAGE_NAME}.inbankSmartRent`, typeVersion: 1, position: [220 * (index + 1), 0], parameters, credentials: { inbankApi: CREDENTIAL } });
+		connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
+		previous = name;
+	});
+	return { id, name: id, active: false, settings: {}, nodes, connections };
+}
+
+const item = (run, name) => nodeOutput(run.execution, name)?.[0]?.json;
+
+describe('lifecycle operations against the Inbank sandbox in a real n8n', { timeout: 900_000 }, () => {
+	let n8n;
+	let sandbox;
+	const control = async (method, path, body) => {
+		const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+		return res.json();
+	};
+
+	before(async () => {
+		sandbox = await startSandbox({ port: 0, requireMerchantApproval: true });
+		n8n = await N8n.create();
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+		]);
+	});
+	after(async () => {
+		await n8n?.stop();
+		await sandbox?.close();
+	});
+
+	it('conditions → calculate → create, then get → identifiers → merchant approval → activate → contract', async () => {
+		await n8n.importWorkflows([
+			chain('sbxOrderStart01', [
+				['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
+				['Calculate', { resource: 'smartRent', operation: 'calculate', productCode: PRODUCT, period: '={{ $json.periods[1] }}', assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 449 }] } }],
+				[
+					'Create POS Session',
+					{
+						resource: 'posSession',
+						operation: 'create',
+						productCode: PRODUCT,
+						locale: 'et-EE',
+						period: 24,
+						purchaseDescription: 'Sandbox order',
+						assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get Asset Conditions').item.json.modelId }}", modelName: 'iPhone 15', netPrice: 449 }] },
+						additionalFields: { purchaseReference: 'SBX-1' },
+					},
+				],
+			]),
+		]);
+		const first = await n8n.execute('sbxOrderStart01');
+		assert.equal(first.ok, true, first.output.slice(-3000));
+		assert.equal(item(first, 'Get Asset Conditions').modelId, 'apple-iphone-15-128');
+		assert.ok(item(first, 'Calculate').rentalSchedule.grossMonthlyPayment > 0);
+		const session = item(first, 'Create POS Session');
+		assert.equal(session.status, 'pending');
+
+		await control('POST', `/sessions/${session.uuid}/state`, { status: 'granted' });
+		await n8n.importWorkflows([
+			chain('sbxOrderFinish1', [
+				['Get POS Session', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
+				['Update Asset Identifiers', { resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: '={{ $json.productCode }}', assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '356938035643809' }] } }],
+				['Merchant Approval', { resource: 'contract', operation: 'merchantApproval' }],
+				['Activate Contract', { resource: 'smartRent', operation: 'activateContract', productCode: PRODUCT }],
+				['Get Contract', { resource: 'smartRent', operation: 'getContract', productCode: PRODUCT }],
+				['Get POS Session Again', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
+			]),
+		]);
+		const second = await n8n.execute('sbxOrderFinish1');
+		assert.equal(second.ok, true, second.output.slice(-3000));
+		assert.equal(item(second, 'Get POS Session').status, 'granted');
+		assert.equal(item(second, 'Merchant Approval').action, 'merchantApproved');
+		assert.equal(item(second, 'Activate Contract').action, 'activated');
+		assert.equal(item(second, 'Get Contract').status, 'activated');
+		assert.equal(item(second, 'Get Contract').activated, true);
+		assert.equal(item(second, 'Get POS Session Again').paid, true);
+	});
+
+	it('cancel moves a granted contract and its session to cancelled', async () => {
+		const created = await fetch(`${sandbox.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${DEFAULT_SHOP.apiKey}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ productCode: PRODUCT, currency: 'EUR', locale: 'et-EE', purchase: { description: 'x' }, rentalApplicationData: { assets: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'X', netPrice: 300 }], period: 12 } }),
+		}).then((r) => r.json());
+		await control('POST', `/sessions/${created.uuid}/state`, { status: 'granted' });
+		await n8n.importWorkflows([
+			chain('sbxCancel000001', [
+				['Get POS Session', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
+				['Cancel', { resource: 'contract', operation: 'cancel' }],
+				['Get POS Session Again', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
+			]),
+		]);
+		const run = await n8n.execute('sbxCancel000001');
+		assert.equal(run.ok, true, run.output.slice(-3000));
+		assert.equal(item(run, 'Cancel').action, 'cancelled');
+		assert.equal(item(run, 'Get POS Session Again').status, 'cancelled');
+	});
+
+	it("the sandbox's refusals arrive as field-naming NodeApiErrors", async () => {
+		await n8n.importWorkflows([
+			chain('sbxRefusals0001', [
+				['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '4000000000000' }],
+			]),
+			chain('sbxRefusals0002', [
+				['Calculate', { resource: 'smartRent', operation: 'calculate', productCode: PRODUCT, period: 18, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'X', netPrice: 449 }] } }],
+			]),
+		]);
+		const missing = await n8n.execute('sbxRefusals0001');
+		assert.equal(missing.ok, false);
+		assert.match(JSON.stringify(nodeError(missing.execution, 'Get Asset Conditions')), /HTTP 404.*ASSET_MODEL_NOT_FOUND/);
+		const period = await n8n.execute('sbxRefusals0002');
+		assert.equal(period.ok, false);
+		assert.match(JSON.stringify(nodeError(period.execution, 'Calculate')), /HTTP 400\): period must be one of 12, 24, 36 for this product/);
+		assert.equal(n8n.log().includes(DEFAULT_SHOP.apiKey), false);
+	});
+});
