@@ -5,22 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
-import { N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
+import { chainWorkflow, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
 
 const CREDENTIAL = { id: 'inbankLifeSbx01', name: 'Inbank sandbox' };
 const PRODUCT = 'smart_rent_demo';
 
-function chain(id, steps) {
-	const nodes = [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
-	const connections = {};
-	let previous = 'Start';
-	steps.forEach(([name, parameters], index) => {
-		nodes.push({ id: `s${index}`, name, type: `${PACKAGE_NAME}.inbankSmartRent`, typeVersion: 1, position: [220 * (index + 1), 0], parameters, credentials: { inbankApi: CREDENTIAL } });
-		connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
-		previous = name;
-	});
-	return { id, name: id, active: false, settings: {}, nodes, connections };
-}
 
 const item = (run, name) => nodeOutput(run.execution, name)?.[0]?.json;
 
@@ -46,7 +35,7 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 
 	it('conditions → calculate → create, then get → identifiers → merchant approval → activate → contract', async () => {
 		await n8n.importWorkflows([
-			chain('sbxOrderStart01', [
+			chainWorkflow('sbxOrderStart01', [
 				['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
 				['Calculate', { resource: 'smartRent', operation: 'calculate', productCode: PRODUCT, period: '={{ $json.periods[1] }}', assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 449 }] } }],
 				[
@@ -62,7 +51,7 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 						additionalFields: { purchaseReference: 'SBX-1' },
 					},
 				],
-			]),
+			], CREDENTIAL),
 		]);
 		const first = await n8n.execute('sbxOrderStart01');
 		assert.equal(first.ok, true, first.output.slice(-3000));
@@ -73,14 +62,14 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 
 		await control('POST', `/sessions/${session.uuid}/state`, { status: 'granted' });
 		await n8n.importWorkflows([
-			chain('sbxOrderFinish1', [
+			chainWorkflow('sbxOrderFinish1', [
 				['Get POS Session', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
 				['Update Asset Identifiers', { resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: '={{ $json.productCode }}', assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '356938035643809' }] } }],
 				['Merchant Approval', { resource: 'contract', operation: 'merchantApproval' }],
 				['Activate Contract', { resource: 'smartRent', operation: 'activateContract', productCode: PRODUCT }],
 				['Get Contract', { resource: 'smartRent', operation: 'getContract', productCode: PRODUCT }],
 				['Get POS Session Again', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
-			]),
+			], CREDENTIAL),
 		]);
 		const second = await n8n.execute('sbxOrderFinish1');
 		assert.equal(second.ok, true, second.output.slice(-3000));
@@ -100,11 +89,11 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 		}).then((r) => r.json());
 		await control('POST', `/sessions/${created.uuid}/state`, { status: 'granted' });
 		await n8n.importWorkflows([
-			chain('sbxCancel000001', [
+			chainWorkflow('sbxCancel000001', [
 				['Get POS Session', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
 				['Cancel', { resource: 'contract', operation: 'cancel' }],
 				['Get POS Session Again', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
-			]),
+			], CREDENTIAL),
 		]);
 		const run = await n8n.execute('sbxCancel000001');
 		assert.equal(run.ok, true, run.output.slice(-3000));
@@ -114,12 +103,12 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 
 	it("the sandbox's refusals arrive as field-naming NodeApiErrors", async () => {
 		await n8n.importWorkflows([
-			chain('sbxRefusals0001', [
+			chainWorkflow('sbxRefusals0001', [
 				['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '4000000000000' }],
-			]),
-			chain('sbxRefusals0002', [
+			], CREDENTIAL),
+			chainWorkflow('sbxRefusals0002', [
 				['Calculate', { resource: 'smartRent', operation: 'calculate', productCode: PRODUCT, period: 18, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'X', netPrice: 449 }] } }],
-			]),
+			], CREDENTIAL),
 		]);
 		const missing = await n8n.execute('sbxRefusals0001');
 		assert.equal(missing.ok, false);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
+import { chainWorkflow, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -44,29 +44,9 @@ function answer(request) {
 	}
 }
 
-const node = (name, parameters, x) => ({
-	id: name.replace(/\W/g, ''),
-	name,
-	type: `${PACKAGE_NAME}.inbankSmartRent`,
-	typeVersion: 1,
-	position: [x, 0],
-	parameters,
-	credentials: { inbankApi: CREDENTIAL },
-});
 
-function chain(id, steps) {
-	const nodes = [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
-	const connections = {};
-	let previous = 'Start';
-	steps.forEach(([name, parameters], index) => {
-		nodes.push(node(name, parameters, 220 * (index + 1)));
-		connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
-		previous = name;
-	});
-	return { id, name: id, active: false, settings: {}, nodes, connections };
-}
 
-const ORDER = chain('lifecycleOrder1', [
+const ORDER = chainWorkflow('lifecycleOrder1', [
 	['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
 	[
 		'Calculate',
@@ -97,16 +77,16 @@ const ORDER = chain('lifecycleOrder1', [
 	],
 	['Activate Contract', { resource: 'smartRent', operation: 'activateContract', productCode: PRODUCT }],
 	['Get Contract', { resource: 'smartRent', operation: 'getContract', productCode: PRODUCT, contractUuid: CONTRACT }],
-]);
+], CREDENTIAL);
 
-const CONTRACT_ACTIONS = chain('lifecycleActns1', [
+const CONTRACT_ACTIONS = chainWorkflow('lifecycleActns1', [
 	['Merchant Approval', { resource: 'contract', operation: 'merchantApproval', contractUuid: CONTRACT }],
 	['Cancel', { resource: 'contract', operation: 'cancel' }],
-]);
+], CREDENTIAL);
 
-const BAD_IMEI = chain('lifecycleBadIm1', [
+const BAD_IMEI = chainWorkflow('lifecycleBadIm1', [
 	['Update Asset Identifiers', { resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: PRODUCT, contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '123' }] } }],
-]);
+], CREDENTIAL);
 
 describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
 	let n8n;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
+import { chainWorkflow, N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -44,27 +44,6 @@ const createParameters = {
 	additionalFields: { purchaseReference: '1001', userIp: '203.0.113.7', grossTradeInAmount: 50 },
 };
 
-function workflow(id, parameters) {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: {},
-		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'n2',
-				name: 'Create POS Session',
-				type: `${PACKAGE_NAME}.inbankSmartRent`,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters,
-				credentials: { inbankApi: CREDENTIAL },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Create POS Session', type: 'main', index: 0 }]] } },
-	};
-}
 
 describe('real n8n 2.41.1 smoke', { timeout: 900_000 }, () => {
 	let n8n;
@@ -85,7 +64,10 @@ describe('real n8n 2.41.1 smoke', { timeout: 900_000 }, () => {
 		]);
 		const invalid = structuredClone(createParameters);
 		invalid.assets.asset[0] = { type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'iPhone 15 128GB', netPrice: 799.9 };
-		await n8n.importWorkflows([workflow('smokeCreateOk01', createParameters), workflow('smokeCreateBad1', invalid)]);
+		await n8n.importWorkflows([
+			chainWorkflow('smokeCreateOk01', [['Create POS Session', createParameters]], CREDENTIAL),
+			chainWorkflow('smokeCreateBad1', [['Create POS Session', invalid]], CREDENTIAL),
+		]);
 	});
 
 	after(async () => {

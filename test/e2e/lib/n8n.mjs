@@ -293,3 +293,27 @@ export function nodeOutput(execution, nodeName, output = 0) {
 export function nodeError(execution, nodeName) {
 	return execution?.data?.resultData?.runData?.[nodeName]?.[0]?.error ?? execution?.data?.resultData?.error;
 }
+
+/**
+ * A workflow a test runs with `n8n execute`: Manual Trigger → Inbank Smart Rent nodes in a row.
+ * steps: [name, parameters] pairs; each node uses `credential`.
+ */
+export function chainWorkflow(id, steps, credential) {
+	const nodes = [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+	const connections = {};
+	let previous = 'Start';
+	steps.forEach(([name, parameters], index) => {
+		nodes.push({
+			id: `step${index}`,
+			name,
+			type: `${PACKAGE_NAME}.inbankSmartRent`,
+			typeVersion: 1,
+			position: [220 * (index + 1), 0],
+			parameters,
+			credentials: { inbankApi: credential },
+		});
+		connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
+		previous = name;
+	});
+	return { id, name: id, active: false, settings: {}, nodes, connections };
+}

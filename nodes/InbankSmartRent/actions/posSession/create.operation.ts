@@ -9,9 +9,10 @@ import {
 	type PosSessionCreateRequest,
 } from '../../contract/posSession';
 import { formatIssues, formatPath } from '../../contract/primitives';
-import { assetsProperty, buildAssets } from '../shared/assets';
+import { assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
 import { executeOperation } from '../shared/operation';
 import { timeoutOption } from '../shared/options';
+import { productCodeParameter } from '../shared/parameters';
 import { parseJsonParameter, validationError } from '../shared/validation';
 
 const show = { show: { resource: ['posSession'], operation: ['create'] } };
@@ -74,16 +75,7 @@ export const description: INodeProperties[] = [
 		description:
 			'The full body of POST /partner/v3/shops/{shopUuid}/pos-sessions, in Inbank’s field names. integrationInfo is added when missing.',
 	},
-	{
-		displayName: 'Product Code',
-		name: 'productCode',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'smart_rent_ee',
-		displayOptions: showFields,
-		description: 'The Smart Rent product code Inbank assigned to the shop',
-	},
+	productCodeParameter(showFields.show),
 	{
 		displayName: 'Currency',
 		name: 'currency',
@@ -314,22 +306,7 @@ export const description: INodeProperties[] = [
 				default: '{}',
 				description: 'Any keys for the e-POS dialog, such as values to pre-fill forms (additionalData)',
 			},
-			{
-				displayName: 'Gross Campaign Discount',
-				name: 'grossCampaignDiscount',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description: 'Gross amount of the campaign discount',
-			},
-			{
-				displayName: 'Gross Trade-In Amount',
-				name: 'grossTradeInAmount',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description: 'Gross amount of the traded-in asset',
-			},
+			...grossAmountFields,
 			{
 				displayName: 'Integration Info (JSON)',
 				name: 'integrationInfo',

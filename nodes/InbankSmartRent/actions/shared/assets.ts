@@ -144,3 +144,23 @@ export function buildAssets(value: unknown): unknown {
 		return out;
 	});
 }
+
+/** Trade-in and campaign discount, as create and the rental calculation both take them. */
+export const grossAmountFields: INodeProperties[] = [
+	{
+		displayName: 'Gross Campaign Discount',
+		name: 'grossCampaignDiscount',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 0,
+		description: 'Gross amount of the campaign discount',
+	},
+	{
+		displayName: 'Gross Trade-In Amount',
+		name: 'grossTradeInAmount',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 0,
+		description: 'Gross amount of the traded-in asset',
+	},
+];

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 /**
  * Identifiers several operations take. Their defaults read the previous step's output, so that a
@@ -40,6 +40,18 @@ export function productCodeParameter(show: Show): INodeProperties {
 		required: true,
 		placeholder: 'smart_rent_ee',
 		displayOptions: { show },
-		description: 'The Smart Rent product code Inbank assigned to the shop (the same as in Create POS Session)',
+		description: 'The Smart Rent product code Inbank assigned to the shop',
 	};
+}
+
+/** Product code and contract uuid, which every rental-contract operation reads. */
+export function readRentalContract(this: IExecuteFunctions, itemIndex: number) {
+	return {
+		productCode: this.getNodeParameter('productCode', itemIndex),
+		contractUuid: this.getNodeParameter('contractUuid', itemIndex),
+	};
+}
+
+export function rentalContractPath(input: { productCode: string; contractUuid: string }, suffix = ''): string {
+	return `/rental/products/${encodeURIComponent(input.productCode)}/contracts/${encodeURIComponent(input.contractUuid)}${suffix}`;
 }

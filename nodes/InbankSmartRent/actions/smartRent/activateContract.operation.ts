@@ -4,7 +4,12 @@ import type { z } from 'zod';
 import { rentalContractRequest } from '../../contract/smartRent';
 import { actionDone, executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
-import { contractUuidParameter, productCodeParameter } from '../shared/parameters';
+import {
+	contractUuidParameter,
+	productCodeParameter,
+	readRentalContract,
+	rentalContractPath,
+} from '../shared/parameters';
 
 const show = { resource: ['smartRent'], operation: ['activateContract'] };
 
@@ -27,15 +32,10 @@ type Input = z.output<typeof rentalContractRequest>;
 export const execute = executeOperation<Input>({
 	subject: 'contract activation',
 	schema: rentalContractRequest,
-	read(itemIndex) {
-		return {
-			productCode: this.getNodeParameter('productCode', itemIndex),
-			contractUuid: this.getNodeParameter('contractUuid', itemIndex),
-		};
-	},
+	read: readRentalContract,
 	request: (input) => ({
 		method: 'POST',
-		path: `/rental/products/${encodeURIComponent(input.productCode)}/contracts/${encodeURIComponent(input.contractUuid)}/activation`,
+		path: rentalContractPath(input, '/activation'),
 	}),
 	output: (input, response) => actionDone('activated', input.contractUuid, response),
 });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { assetCountryIssues } from '../../contract/posSession';
 import { formatPath } from '../../contract/primitives';
 import { calculationRequest } from '../../contract/smartRent';
-import { assetsProperty, buildAssets } from '../shared/assets';
+import { assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import { productCodeParameter } from '../shared/parameters';
@@ -40,22 +40,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Field',
 		displayOptions: { show },
 		options: [
-			{
-				displayName: 'Gross Campaign Discount',
-				name: 'grossCampaignDiscount',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description: 'Gross amount of the campaign discount',
-			},
-			{
-				displayName: 'Gross Trade-In Amount',
-				name: 'grossTradeInAmount',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description: 'Gross amount of the traded-in asset',
-			},
+			...grossAmountFields,
 		],
 	},
 	optionsProperty(show),

@@ -4,7 +4,12 @@ import type { z } from 'zod';
 import { ACTIVATED, rentalContractRequest, rentalContractResponse } from '../../contract/smartRent';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
-import { contractUuidParameter, productCodeParameter } from '../shared/parameters';
+import {
+	contractUuidParameter,
+	productCodeParameter,
+	readRentalContract,
+	rentalContractPath,
+} from '../shared/parameters';
 
 const show = { resource: ['smartRent'], operation: ['getContract'] };
 
@@ -19,15 +24,10 @@ type Input = z.output<typeof rentalContractRequest>;
 export const execute = executeOperation<Input>({
 	subject: 'rental contract lookup',
 	schema: rentalContractRequest,
-	read(itemIndex) {
-		return {
-			productCode: this.getNodeParameter('productCode', itemIndex),
-			contractUuid: this.getNodeParameter('contractUuid', itemIndex),
-		};
-	},
+	read: readRentalContract,
 	request: (input) => ({
 		method: 'GET',
-		path: `/rental/products/${encodeURIComponent(input.productCode)}/contracts/${encodeURIComponent(input.contractUuid)}`,
+		path: rentalContractPath(input),
 	}),
 	response: rentalContractResponse,
 	output(_input, response) {

@@ -4,7 +4,12 @@ import type { z } from 'zod';
 import { assetIdentifiersRequest } from '../../contract/smartRent';
 import { actionDone, executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
-import { contractUuidParameter, productCodeParameter } from '../shared/parameters';
+import {
+	contractUuidParameter,
+	productCodeParameter,
+	readRentalContract,
+	rentalContractPath,
+} from '../shared/parameters';
 
 const show = { resource: ['smartRent'], operation: ['updateAssetIdentifiers'] };
 
@@ -61,8 +66,7 @@ export const execute = executeOperation<Input>({
 	read(itemIndex) {
 		const entries = (this.getNodeParameter('assetIdentifiers', itemIndex, {}) as IDataObject).identifier;
 		return {
-			productCode: this.getNodeParameter('productCode', itemIndex),
-			contractUuid: this.getNodeParameter('contractUuid', itemIndex),
+			...readRentalContract.call(this, itemIndex),
 			assetIdentifiers: Array.isArray(entries)
 				? (entries as IDataObject[]).map((entry) => ({
 						identifier: entry.identifier,
@@ -73,7 +77,7 @@ export const execute = executeOperation<Input>({
 	},
 	request: (input) => ({
 		method: 'PATCH',
-		path: `/rental/products/${encodeURIComponent(input.productCode)}/contracts/${encodeURIComponent(input.contractUuid)}/asset-identifiers`,
+		path: rentalContractPath(input, '/asset-identifiers'),
 		body: { assetIdentifiers: input.assetIdentifiers },
 	}),
 	output: (input, response) => ({
