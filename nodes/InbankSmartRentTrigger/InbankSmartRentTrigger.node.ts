@@ -260,6 +260,8 @@ export class InbankSmartRentTrigger implements INodeType {
 					connection,
 					{ method: 'GET', path: `/pos-sessions/${encodeURIComponent(callback.uuid)}`, timeoutMs: 10_000 },
 					0,
+					// Inbank waits for the answer: no retries here; a failed read is reported in the item.
+					{ retries: 0, baseDelayMs: 0, maxWaitMs: 0 },
 				);
 				const session = (answer.body ?? {}) as IDataObject;
 				item.posSession = session;

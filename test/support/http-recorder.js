@@ -5,7 +5,7 @@ const http = require('node:http');
 
 /**
  * @param {(req: {method: string, url: string, path: string, headers: object, rawBody: string, json: unknown}) =>
- *   ({status: number, body?: unknown, rawBody?: string, headers?: object, delayMs?: number, destroy?: boolean}|undefined)} respond
+ *   ({status: number, body?: unknown, rawBody?: string, headers?: object, delayMs?: number, destroy?: boolean, onSent?: () => void}|undefined)} respond
  */
 async function startRecorder(respond) {
 	const requests = [];
@@ -36,6 +36,7 @@ async function startRecorder(respond) {
 					...(answer.headers || {}),
 				});
 				res.end(text);
+				if (answer.onSent) answer.onSent();
 			};
 			if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
 			else send();

@@ -279,3 +279,20 @@ describe('AI-tool descriptions', () => {
 		}
 	});
 });
+
+describe('reads are repeated after transient failures', () => {
+	it('GET answered 502, then 200, succeeds on the second attempt', async () => {
+		let calls = 0;
+		answer = () => (++calls === 1 ? { status: 502, rawBody: '<html>Bad gateway</html>' } : { status: 200, body: { uuid: SESSION, status: 'granted' } });
+		const result = await run({ resource: 'posSession', operation: 'get', sessionUuid: SESSION });
+		expect(result.error).toBeUndefined();
+		expect(server.requests).toHaveLength(2);
+	});
+
+	it('an action (POST) answered 502 is not repeated', async () => {
+		answer = () => ({ status: 502, rawBody: '<html>Bad gateway</html>' });
+		const result = await run({ resource: 'contract', operation: 'cancel', contractUuid: CONTRACT });
+		expect(result.error).toBeInstanceOf(NodeApiError);
+		expect(server.requests).toHaveLength(1);
+	});
+});

@@ -268,7 +268,7 @@ describe('API failures become NodeApiError with the status and Inbank\'s message
 
 	it.each(cases)('%s', async (_name, response, message, httpCode, description) => {
 		answer = () => response;
-		const result = await run(minimalFieldParameters());
+		const result = await run(minimalFieldParameters({ options: { retries: 0 } }));
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		const error = result.error as NodeApiError;
 		expect(error.message).toMatch(message);
@@ -298,9 +298,10 @@ describe('API failures become NodeApiError with the status and Inbank\'s message
 		expect(visible(result)).not.toContain(API_KEY);
 	});
 
-	it('a dropped connection is reported as unreachable', async () => {
+	it('a dropped connection is reported as unreachable, and a POST is not repeated', async () => {
 		answer = () => ({ status: 0, destroy: true });
 		const result = await run(minimalFieldParameters());
+		expect(server.requests).toHaveLength(1);
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		expect(result.error?.message).toBe(`Could not reach Inbank at ${server.baseUrl}`);
 		expect(visible(result)).not.toContain(API_KEY);
@@ -321,5 +322,77 @@ describe('API failures become NodeApiError with the status and Inbank\'s message
 			'Inbank API credential: baseUrl must be empty or an http(s) URL such as http://127.0.0.1:4010',
 		);
 		expect(server.requests).toHaveLength(0);
+	});
+});
+
+describe('retries: only what is safe to repeat', () => {
+	it('repeats a POST that Inbank answered 429, after its Retry-After', async () => {
+		let calls = 0;
+		answer = () =>
+			++calls === 1
+				? { status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '1' } }
+				: { status: 201, body: { uuid: 'u-r', status: 'pending', redirectUrl: 'https://e.example/r' } };
+		const started = Date.now();
+		const result = await run(minimalFieldParameters());
+		expect(result.error).toBeUndefined();
+		expect(server.requests).toHaveLength(2);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+		expect(result.output?.[0][0].json.uuid).toBe('u-r');
+	});
+
+	it('never repeats a POST answered with 500 (a session may exist)', async () => {
+		answer = () => ({ status: 500, body: { message: 'internal_server_error' } });
+		await run(minimalFieldParameters());
+		expect(server.requests).toHaveLength(1);
+	});
+
+	it('gives up after the configured retries and says how many attempts were made', async () => {
+		answer = () => ({ status: 503, body: { message: 'service_unavailable' } });
+		const result = await run(minimalFieldParameters({ options: { retries: 2 } }));
+		expect(server.requests).toHaveLength(3);
+		expect((result.error as NodeApiError).description).toContain('(3 attempts)');
+	});
+
+	it('does not wait for a Retry-After longer than it may', async () => {
+		answer = () => ({ status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '3600' } });
+		const result = await run(minimalFieldParameters());
+		expect(server.requests).toHaveLength(1);
+		expect((result.error as NodeApiError).description).toMatch(/retry after 3600 s/);
+	});
+});
+
+describe('concurrency', () => {
+	it('sends at most Options → Concurrency items at once and keeps the input order', async () => {
+		let inFlight = 0;
+		let most = 0;
+		let calls = 0;
+		answer = () => {
+			calls++;
+			inFlight++;
+			most = Math.max(most, inFlight);
+			const n = calls;
+			return { status: 201, body: { uuid: `u-${n}`, status: 'pending', redirectUrl: `https://e.example/${n}` }, delayMs: 150, onSent: () => inFlight-- };
+		};
+		const parameters = Array.from({ length: 10 }, (_, i) =>
+			minimalFieldParameters({ additionalFields: { purchaseReference: `p-${i}` }, options: { concurrency: 4 } }),
+		);
+		const result = await run(parameters);
+		expect(result.error).toBeUndefined();
+		expect(most).toBe(4);
+		const items = result.output?.[0] ?? [];
+		expect(items.map((i) => i.json.purchaseReference)).toEqual(parameters.map((_, i) => `p-${i}`));
+		expect(items.map((i) => i.pairedItem)).toEqual(parameters.map((_, i) => ({ item: i })));
+	});
+
+	it('is one at a time by default', async () => {
+		let inFlight = 0;
+		let most = 0;
+		answer = () => {
+			inFlight++;
+			most = Math.max(most, inFlight);
+			return { status: 201, body: { uuid: 'u', status: 'pending', redirectUrl: 'https://e.example/x' }, delayMs: 30, onSent: () => inFlight-- };
+		};
+		await run(Array.from({ length: 4 }, () => minimalFieldParameters()));
+		expect(most).toBe(1);
 	});
 });

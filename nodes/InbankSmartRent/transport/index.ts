@@ -7,7 +7,7 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { formatIssues } from '../contract/primitives';
@@ -94,11 +94,49 @@ export function shopPath(connection: Pick<InbankConnection, 'shopUuid'>, path: s
  * a body that is not JSON, a timeout, a refused connection) comes back as a NodeApiError built from
  * sanitised data only, so that no request header (and so no API key) can end up in an error.
  */
+/**
+ * When a failed attempt may be repeated: 429 and 503 mean Inbank did not process the request, so any
+ * method may be sent again; other failures only for GET, which changes nothing. A POST that may have
+ * created a session is never repeated blindly.
+ */
+export function retryDecision(
+	method: string,
+	outcome: { statusCode?: number; transportFailure?: boolean; headers?: IDataObject },
+	attempt: number,
+	policy: RetryPolicy,
+): number | undefined {
+	if (attempt >= policy.retries) return undefined;
+	const safeToRepeat = method === 'GET';
+	const status = outcome.statusCode;
+	const retryable =
+		status === 429 ||
+		status === 503 ||
+		(safeToRepeat && (outcome.transportFailure || status === 500 || status === 502 || status === 504));
+	if (!retryable) return undefined;
+	const backoff = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** attempt);
+	const retryAfter = Number(outcome.headers?.['retry-after']);
+	if (Number.isFinite(retryAfter) && retryAfter >= 0) {
+		const wait = retryAfter * 1000;
+		// Waiting longer than we may would only fail later; fail now with Inbank's answer.
+		return wait <= policy.maxWaitMs ? wait : undefined;
+	}
+	return backoff;
+}
+
+export interface RetryPolicy {
+	retries: number;
+	baseDelayMs: number;
+	maxWaitMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 2, baseDelayMs: 500, maxWaitMs: 30_000 };
+
 export async function inbankApiRequest(
 	this: InbankContext,
 	connection: InbankConnection,
 	request: InbankRequest,
 	itemIndex: number,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<InbankResponse> {
 	const url = `${connection.baseUrl}${shopPath(connection, request.path)}`;
 	const options: IHttpRequestOptions = {
@@ -114,43 +152,57 @@ export async function inbankApiRequest(
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 	};
 
-	let response: { statusCode: number; headers?: IDataObject; body?: unknown };
-	try {
-		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
-	} catch (error) {
-		throw transportError(this.getNode(), error as LowLevelError, {
-			connection,
-			method: request.method,
-			url,
-			timeoutMs: options.timeout as number,
-			itemIndex,
-		});
-	}
-
-	const text = typeof response.body === 'string' ? response.body : bodyToText(response.body);
-	let body: unknown = undefined;
-	let jsonOk = true;
-	if (text.trim() !== '') {
+	for (let attempt = 0; ; attempt++) {
+		let response: { statusCode: number; headers?: IDataObject; body?: unknown };
 		try {
-			body = JSON.parse(text);
-		} catch {
-			jsonOk = false;
+			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+		} catch (error) {
+			const wait = retryDecision(request.method, { transportFailure: true }, attempt, policy);
+			if (wait !== undefined) {
+				await sleep(wait);
+				continue;
+			}
+			throw transportError(this.getNode(), error as LowLevelError, {
+				connection,
+				method: request.method,
+				url,
+				timeoutMs: options.timeout as number,
+				itemIndex,
+				attempts: attempt + 1,
+			});
 		}
-	}
 
-	if (response.statusCode >= 400 || !jsonOk) {
-		throw inbankHttpError(this.getNode(), {
-			statusCode: response.statusCode,
-			body: jsonOk ? body : undefined,
-			rawText: jsonOk ? undefined : text,
-			headers: response.headers ?? {},
-			connection,
-			method: request.method,
-			url,
-			itemIndex,
-		});
+		const text = typeof response.body === 'string' ? response.body : bodyToText(response.body);
+		let body: unknown = undefined;
+		let jsonOk = true;
+		if (text.trim() !== '') {
+			try {
+				body = JSON.parse(text);
+			} catch {
+				jsonOk = false;
+			}
+		}
+
+		if (response.statusCode >= 400 || !jsonOk) {
+			const wait = retryDecision(request.method, { statusCode: response.statusCode, headers: response.headers }, attempt, policy);
+			if (wait !== undefined) {
+				await sleep(wait);
+				continue;
+			}
+			throw inbankHttpError(this.getNode(), {
+				statusCode: response.statusCode,
+				body: jsonOk ? body : undefined,
+				rawText: jsonOk ? undefined : text,
+				headers: response.headers ?? {},
+				connection,
+				method: request.method,
+				url,
+				itemIndex,
+				attempts: attempt + 1,
+			});
+		}
+		return { statusCode: response.statusCode, headers: response.headers ?? {}, body };
 	}
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body };
 }
 
 function bodyToText(body: unknown): string {
@@ -256,11 +308,13 @@ export function inbankHttpError(
 		method: string;
 		url: string;
 		itemIndex: number;
+		attempts?: number;
 	},
 ): NodeApiError {
 	const { statusCode, connection } = details;
 	const secret = connection.apiKey;
-	const where = `${details.method} ${redact(details.url, secret)}`;
+	const tries = details.attempts && details.attempts > 1 ? ` (${details.attempts} attempts)` : '';
+	const where = `${details.method} ${redact(details.url, secret)}${tries}`;
 
 	if (details.rawText !== undefined) {
 		const excerpt = redact(details.rawText.replace(/\s+/g, ' ').trim().slice(0, 200), secret);
@@ -313,6 +367,7 @@ export function inbankHttpError(
 	});
 	// NodeApiError rewrites some messages into generic ones; keep ours, which names the status.
 	error.message = message;
+	if (parsed.errorCode) error.context.errorCode = redact(parsed.errorCode, secret);
 	return error;
 }
 
@@ -325,11 +380,19 @@ interface LowLevelError {
 export function transportError(
 	node: INode,
 	error: LowLevelError,
-	details: { connection: InbankConnection; method: string; url: string; timeoutMs: number; itemIndex: number },
+	details: {
+		connection: InbankConnection;
+		method: string;
+		url: string;
+		timeoutMs: number;
+		itemIndex: number;
+		attempts?: number;
+	},
 ): NodeApiError {
 	const secret = details.connection.apiKey;
 	const code = error.code ?? (error.cause as { code?: string } | undefined)?.code ?? '';
-	const where = `${details.method} ${redact(details.url, secret)}`;
+	const tries = details.attempts && details.attempts > 1 ? ` (${details.attempts} attempts)` : '';
+	const where = `${details.method} ${redact(details.url, secret)}${tries}`;
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(error.message ?? '');
 	const message = timedOut
 		? `Inbank did not answer within ${Math.round(details.timeoutMs / 1000)} s`

@@ -11,7 +11,7 @@ import {
 import { formatIssues, formatPath } from '../../contract/primitives';
 import { assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
 import { executeOperation } from '../shared/operation';
-import { timeoutOption } from '../shared/options';
+import { concurrencyOption, retriesOption, timeoutOption } from '../shared/options';
 import { productCodeParameter } from '../shared/parameters';
 import { parseJsonParameter, validationError } from '../shared/validation';
 
@@ -356,7 +356,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		placeholder: 'Add Option',
 		displayOptions: show,
-		options: [timeoutOption],
+		options: [concurrencyOption, retriesOption, timeoutOption],
 	},
 ];
 

@@ -10,7 +10,7 @@ import {
 	type InbankRequest,
 	type InbankResponse,
 } from '../../transport';
-import { readTimeoutMs } from './options';
+import { readRetryPolicy, readTimeoutMs } from './options';
 import { ValidationFailure } from './validation';
 
 /**
@@ -58,6 +58,7 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 			connection,
 			{ ...operation.request(input, connection), timeoutMs: readTimeoutMs.call(this, itemIndex) },
 			itemIndex,
+			readRetryPolicy.call(this, itemIndex),
 		);
 		if (operation.response) {
 			const answer = operation.response.safeParse(response.body);

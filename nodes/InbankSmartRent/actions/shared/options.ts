@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from '../../transport';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, type RetryPolicy } from '../../transport';
 
 /** "Options → Timeout", offered by every operation that calls Inbank. */
 export const timeoutOption: INodeProperties = {
@@ -11,6 +11,43 @@ export const timeoutOption: INodeProperties = {
 	default: 30,
 	description: 'How long to wait for Inbank’s answer before the item fails',
 };
+
+/** "Options → Retries": repeats only what is safe to repeat (see transport retryDecision). */
+export const retriesOption: INodeProperties = {
+	displayName: 'Retries',
+	name: 'retries',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 5 },
+	default: 2,
+	description:
+		'How often to repeat a request that Inbank answered with 429 or 503 (after its Retry-After) or, for reads only, with a 5xx, a timeout or a dropped connection. A request that may have created something is never repeated.',
+};
+
+/** "Options → Concurrency" of Create POS Session: items sent in parallel, in bounded number. */
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 20 },
+	default: 1,
+	description:
+		'How many items to send to Inbank at the same time (1 = one after the other). Output order and pairing stay as the input.',
+};
+
+export function readRetryPolicy(this: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	const options = this.getNodeParameter('options', itemIndex, {}) as { retries?: number };
+	const retries = Number(options.retries ?? DEFAULT_RETRY_POLICY.retries);
+	return {
+		...DEFAULT_RETRY_POLICY,
+		retries: Number.isInteger(retries) && retries >= 0 ? Math.min(retries, 5) : DEFAULT_RETRY_POLICY.retries,
+	};
+}
+
+export function readConcurrency(this: IExecuteFunctions): number {
+	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number };
+	const value = Number(options.concurrency ?? 1);
+	return Number.isInteger(value) && value >= 1 ? Math.min(value, 20) : 1;
+}
 
 export function readTimeoutMs(this: IExecuteFunctions, itemIndex: number): number {
 	const options = this.getNodeParameter('options', itemIndex, {}) as { timeout?: number };
@@ -29,6 +66,6 @@ export function optionsProperty(show: Show): INodeProperties {
 		default: {},
 		placeholder: 'Add Option',
 		displayOptions: { show },
-		options: [timeoutOption],
+		options: [retriesOption, timeoutOption],
 	};
 }
