@@ -6,7 +6,7 @@ import { detailedAssetModel, findModel, modelById } from './lib/catalogue.mjs';
 import { browserRedirect, callbackFields, CALLBACK_FORMATS, deliverCallback, SIGNING_SCHEMES } from './lib/callbacks.mjs';
 import { notFoundPage, resultPage, sessionPage } from './lib/page.mjs';
 import { calculateRent, SESSION_STATUSES, Store, StoreError, demoDecision } from './lib/store.mjs';
-import { validateAssetIdentifiers, validateCalculation, validatePosSession } from './lib/validate.mjs';
+import validation from './lib/validate.cjs';
 
 export const DEFAULT_SHOP = {
 	uuid: 'a93f1f44-d5dd-4469-bfcc-c1de9e969213',
@@ -15,6 +15,7 @@ export const DEFAULT_SHOP = {
 	name: 'Sandbox Shop',
 };
 export const DEFAULT_PRODUCT = { code: 'smart_rent_demo', periods: [12, 24, 36] };
+const { validateAssetIdentifiers, validateCalculation, validatePosSession } = validation;
 const MAX_BODY = 1024 * 1024;
 const MAX_LOG = 2000;
 

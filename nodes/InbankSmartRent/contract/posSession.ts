@@ -201,6 +201,10 @@ export const posSessionCreateRequest = z
 					message:
 						'must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00',
 				})
+				// Checked when the item is validated: a session that expires before it starts is a mistake.
+				.refine((value) => !ISO_WITH_OFFSET.test(value) || Date.parse(value) > Date.now(), {
+					message: 'must be in the future',
+				})
 				.optional(),
 			userIp: requiredText().ip({ message: 'must be an IPv4 or IPv6 address' }).optional(),
 			customerData: customerData.optional(),

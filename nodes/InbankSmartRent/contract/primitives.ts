@@ -79,8 +79,18 @@ export const requiredText = () =>
 
 export const optionalText = () => z.string({ invalid_type_error: 'must be text' }).trim();
 
+/** An absolute http(s) URL that a URL parser accepts (no spaces, a host). */
+export function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !/\s/.test(value);
+	} catch {
+		return false;
+	}
+}
+
 export const httpUrl = () =>
-	requiredText().refine((value) => /^https?:\/\/[^\s/]+/i.test(value), {
+	requiredText().refine(isHttpUrl, {
 		message: 'must be an http(s) URL such as https://shop.example.com/return',
 	});
 

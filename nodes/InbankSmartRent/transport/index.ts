@@ -10,7 +10,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { formatIssues } from '../contract/primitives';
+import { formatIssues, isHttpUrl } from '../contract/primitives';
 import { COUNTRIES, ENVIRONMENTS, HOSTS, resolveBaseUrl, UNCONFIRMED_HOST_COUNTRIES } from './hosts';
 
 export const CREDENTIAL_TYPE = 'inbankApi';
@@ -25,7 +25,7 @@ const credentialSchema = z.object({
 	baseUrl: z
 		.string()
 		.trim()
-		.refine((value) => value === '' || /^https?:\/\/[^\s/]+/i.test(value), {
+		.refine((value) => value === '' || isHttpUrl(value), {
 			message: 'must be empty or an http(s) URL such as http://127.0.0.1:4010',
 		})
 		.optional(),

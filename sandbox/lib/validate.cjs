@@ -1,8 +1,10 @@
+'use strict';
 // Request validation as Inbank documents it (../../../shared/inbank/pos-session-initiation.md and
 // api-facts.md), written independently of the node's own schema so that each checks the other.
-// Every check returns { field, message } problems; an empty list means valid.
+// Every check returns { field, message } problems; an empty list means valid. CommonJS, so that the
+// node's unit tests (jest) can hold the node's output against it too.
 
-export const CATEGORY_CODES = ['phone', 'tablet', 'computer', 'watch', 'add_on', 'copying_fee', 'shipping_fee'];
+const CATEGORY_CODES = ['phone', 'tablet', 'computer', 'watch', 'add_on', 'copying_fee', 'shipping_fee'];
 const LATVIA_ONLY = new Set(['copying_fee']);
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,7 +84,7 @@ function checkPeriod(p, period, field, ctx) {
 /**
  * POST /pos-sessions. ctx: { country, products: Map(code -> {periods}), extraCategoryCodes }.
  */
-export function validatePosSession(body, ctx) {
+function validatePosSession(body, ctx) {
 	const p = new Problems();
 	if (!isObject(body)) {
 		p.add('body', 'must be a JSON object');
@@ -171,7 +173,7 @@ export function validatePosSession(body, ctx) {
 }
 
 /** POST rental/products/{code}/calculations */
-export function validateCalculation(body, ctx) {
+function validateCalculation(body, ctx) {
 	const p = new Problems();
 	if (!isObject(body)) {
 		p.add('body', 'must be a JSON object');
@@ -186,7 +188,7 @@ export function validateCalculation(body, ctx) {
 }
 
 /** PATCH …/asset-identifiers */
-export function validateAssetIdentifiers(body, allowedTypes) {
+function validateAssetIdentifiers(body, allowedTypes) {
 	const p = new Problems();
 	if (!isObject(body)) {
 		p.add('body', 'must be a JSON object');
@@ -209,3 +211,5 @@ export function validateAssetIdentifiers(body, allowedTypes) {
 	});
 	return p.list;
 }
+
+module.exports = { CATEGORY_CODES, validatePosSession, validateCalculation, validateAssetIdentifiers };
