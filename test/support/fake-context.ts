@@ -188,8 +188,7 @@ export function fakeWebhookContext(opts: {
 		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
 		webhookId: 'b1f8d1f4-0000-4000-8000-000000000001',
 	};
-	const parameters = (NodeHelpers.getNodeParameters(description.properties, opts.parameters, true, false, node, description) ??
-		{}) as IDataObject;
+	const parameters = resolvedParameters(opts.nodeType, opts.parameters, node);
 	const logs: string[] = [];
 	const log = (level: string) => (message: string, meta?: object) =>
 		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
@@ -243,4 +242,18 @@ export function fakeWebhookContext(opts: {
 		},
 	};
 	return { context: context as unknown as IWebhookFunctions, logs, response, staticData };
+}
+
+const resolvedCache = new Map<string, IDataObject>();
+
+/** n8n's default filling, memoised: fuzzing calls it thousands of times with the same parameters. */
+function resolvedParameters(nodeType: INodeType, parameters: INodeParameters, node: INode): IDataObject {
+	const key = `${nodeType.description.name}:${JSON.stringify(parameters)}`;
+	let resolved = resolvedCache.get(key);
+	if (!resolved) {
+		const description = nodeType.description;
+		resolved = (NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description) ?? {}) as IDataObject;
+		resolvedCache.set(key, resolved);
+	}
+	return resolved;
 }
