@@ -7,7 +7,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { N8n, PACKAGE_NAME } from './lib/n8n.mjs';
+import { N8n, triggerWorkflow } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -30,41 +30,6 @@ const form = (fields) => ({
 	body: new URLSearchParams(fields).toString(),
 });
 
-function triggerWorkflow(id, webhookId, parameters, recorderUrl) {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: {},
-		nodes: [
-			{
-				id: 't1',
-				name: 'Inbank Smart Rent Trigger',
-				type: `${PACKAGE_NAME}.inbankSmartRentTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId,
-				parameters: { fetchSession: false, ...parameters },
-				credentials: { inbankApi: CREDENTIAL },
-			},
-			{
-				id: 't2',
-				name: 'Record',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [240, 0],
-				parameters: {
-					method: 'POST',
-					url: `${recorderUrl}/executions/${id}`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify($json) }}',
-				},
-			},
-		],
-		connections: { 'Inbank Smart Rent Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
-	};
-}
 
 async function settle(recorder, count, timeoutMs = 15_000) {
 	const deadline = Date.now() + timeoutMs;
@@ -86,8 +51,8 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: 'http://127.0.0.1:9' } },
 		]);
 		await n8n.importWorkflows([
-			triggerWorkflow('trigAll00000001', WEBHOOK_ID, {}, recorder.baseUrl),
-			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl),
+			triggerWorkflow('trigAll00000001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL),
+			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl, CREDENTIAL),
 		]);
 		await n8n.publish('trigAll00000001');
 		await n8n.publish('trigDone0000001');

@@ -317,3 +317,43 @@ export function chainWorkflow(id, steps, credential) {
 	});
 	return { id, name: id, active: false, settings: {}, nodes, connections };
 }
+
+/**
+ * A published workflow for trigger tests: Inbank Smart Rent Trigger → HTTP Request that posts the
+ * item to `${recorderUrl}/executions/${id}`, so that the recorder's requests are the executions.
+ */
+export function triggerWorkflow(id, webhookId, parameters, recorderUrl, credential) {
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: {},
+		nodes: [
+			{
+				id: 't1',
+				name: 'Inbank Smart Rent Trigger',
+				type: `${PACKAGE_NAME}.inbankSmartRentTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { fetchSession: false, ...parameters },
+				credentials: { inbankApi: credential },
+			},
+			{
+				id: 't2',
+				name: 'Record',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [240, 0],
+				parameters: {
+					method: 'POST',
+					url: `${recorderUrl}/executions/${id}`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify($json) }}',
+				},
+			},
+		],
+		connections: { 'Inbank Smart Rent Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
+	};
+}

@@ -1,0 +1,78 @@
+// Load: 1,000 concurrent signed callbacks, 20 % of them duplicates, into a published workflow in a
+// real n8n. Executions must equal the distinct callbacks: none lost, none doubled.
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+
+import { N8n, triggerWorkflow } from './lib/n8n.mjs';
+
+const require = createRequire(import.meta.url);
+const { startRecorder } = require('../support/http-recorder.js');
+
+const KEY = `sk_load_${randomBytes(12).toString('hex')}`;
+const CREDENTIAL = { id: 'inbankLoad00001', name: 'Inbank load' };
+const WEBHOOK_ID = randomUUID();
+const TOTAL = 1000;
+const DISTINCT = 800;
+
+function signed(uuid, status) {
+	const timestamp = String(Math.floor(Date.now() / 1000));
+	const message = JSON.stringify({ uuid, status });
+	return new URLSearchParams({ hmac: createHmac('sha512', KEY).update(`${timestamp}.${message}`).digest('hex'), timestamp, message }).toString();
+}
+
+describe('load: 1,000 concurrent callbacks with 20 % duplicates', { timeout: 900_000 }, () => {
+	let n8n;
+	let recorder;
+
+	before(async () => {
+		recorder = await startRecorder(() => ({ status: 200, body: { ok: true } }));
+		n8n = await N8n.create();
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: 'shop-load', baseUrl: 'http://127.0.0.1:9' } },
+		]);
+		await n8n.importWorkflows([triggerWorkflow('loadTrigger0001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL)]);
+		await n8n.publish('loadTrigger0001');
+		await n8n.start();
+		// One warm-up request, so that the webhook is registered before the burst.
+		const warm = await n8n.webhook(`${WEBHOOK_ID}/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: signed('warm-up', 'pending') });
+		assert.equal(warm.status, 200);
+	});
+	after(async () => {
+		await n8n?.stop();
+		await recorder?.close();
+	});
+
+	it('executions equal the distinct callbacks', async () => {
+		const deliveries = [];
+		for (let i = 0; i < DISTINCT; i++) deliveries.push([`load-${i}-${randomUUID()}`, i % 2 ? 'granted' : 'completed']);
+		for (let i = 0; i < TOTAL - DISTINCT; i++) deliveries.push(deliveries[i * 3]);
+		const started = Date.now();
+		const answers = await Promise.all(
+			deliveries.map(([uuid, status]) =>
+				fetch(`${n8n.baseUrl}/webhook/${WEBHOOK_ID}/callback`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: signed(uuid, status),
+				}).then(async (res) => {
+					await res.arrayBuffer();
+					return res.status;
+				}, (error) => `error ${error.cause?.code ?? error.message}`),
+			),
+		);
+		const answeredMs = Date.now() - started;
+		const tally = answers.reduce((t, a) => ({ ...t, [a]: (t[a] ?? 0) + 1 }), {});
+		assert.deepEqual(tally, { 200: TOTAL });
+
+		const executions = () => recorder.requests.filter((r) => r.path === '/executions/loadTrigger0001' && r.json?.uuid !== 'warm-up');
+		const deadline = Date.now() + 300_000;
+		while (executions().length < DISTINCT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+		await new Promise((r) => setTimeout(r, 3000));
+		const runs = executions();
+		const keys = runs.map((r) => `${r.json.uuid}/${r.json.status}`);
+		assert.equal(new Set(keys).size, keys.length, 'no delivery ran twice');
+		assert.equal(runs.length, DISTINCT, 'every distinct delivery ran once');
+		console.log(`load: ${TOTAL} callbacks answered in ${answeredMs} ms (${Math.round((TOTAL / answeredMs) * 1000)}/s), ${runs.length} executions in ${Date.now() - started} ms`);
+	});
+});
