@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -39,16 +40,32 @@ export interface InbankConnection {
 	baseUrl: string;
 	/** 'custom' when the credential's base URL replaced the Inbank host. */
 	target: 'demo' | 'production' | 'custom';
+	/** The decrypted credential, handed to n8n's request helper so it is not loaded again per request. */
+	credentialData: ICredentialDataDecryptedObject;
 }
 
 /** The n8n contexts this module serves: node executions and the trigger's webhook. */
 export type InbankContext = IExecuteFunctions | IWebhookFunctions;
 
-export async function getInbankConnection(
-	this: InbankContext,
-	itemIndex = 0,
-): Promise<InbankConnection> {
+const connections = new WeakMap<object, Promise<InbankConnection>>();
+
+/**
+ * The credential, read and checked once per node execution (or webhook call): n8n loads and decrypts
+ * credentials on every getCredentials call, which would dominate the cost of a many-item run.
+ */
+export async function getInbankConnection(this: InbankContext, itemIndex = 0): Promise<InbankConnection> {
+	let connection = connections.get(this);
+	if (!connection) {
+		connection = loadConnection.call(this, itemIndex);
+		connections.set(this, connection);
+		connection.catch(() => connections.delete(this));
+	}
+	return await connection;
+}
+
+async function loadConnection(this: InbankContext, itemIndex: number): Promise<InbankConnection> {
 	const raw = await (this as IExecuteFunctions).getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const credentialData = raw;
 	const parsed = credentialSchema.safeParse(raw);
 	if (!parsed.success) {
 		const problems = formatIssues(parsed.error.issues).map((problem) => `Inbank API credential: ${problem}`);
@@ -66,6 +83,7 @@ export async function getInbankConnection(
 		country: credentials.country,
 		baseUrl: resolveBaseUrl(credentials),
 		target: custom ? 'custom' : credentials.environment,
+		credentialData,
 	};
 }
 
@@ -155,7 +173,9 @@ export async function inbankApiRequest(
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; headers?: IDataObject; body?: unknown };
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+				credentialsDecrypted: { id: CREDENTIAL_TYPE, name: CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data: connection.credentialData },
+			});
 		} catch (error) {
 			const wait = retryDecision(request.method, { transportFailure: true }, attempt, policy);
 			if (wait !== undefined) {

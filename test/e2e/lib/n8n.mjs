@@ -76,7 +76,7 @@ process.once('exit', () => {
  * on process exit.
  */
 export class N8n {
-	static async create({ runtime, tarball, keepHome = false } = {}) {
+	static async create({ runtime, tarball, keepHome = false, env = {} } = {}) {
 		runtime ??= await ensureRuntime();
 		tarball ??= await packPackage();
 		const home = mkdtempSync(join(tmpdir(), 'inbank-n8n-'));
@@ -88,12 +88,13 @@ export class N8n {
 			cwd: nodesDir,
 		});
 		const port = await freePort();
-		const instance = new N8n(runtime, home, port, keepHome);
+		const instance = new N8n(runtime, home, port, keepHome, env);
 		instances.add(instance);
 		return instance;
 	}
 
-	constructor(runtime, home, port, keepHome) {
+	constructor(runtime, home, port, keepHome, extraEnv = {}) {
+		this.extraEnv = extraEnv;
 		this.runtime = runtime;
 		this.home = home;
 		this.port = port;
@@ -120,6 +121,7 @@ export class N8n {
 			N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
 			DB_SQLITE_POOL_SIZE: '1',
 			NODE_ENV: 'production',
+			...this.extraEnv,
 		};
 	}
 

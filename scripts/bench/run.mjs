@@ -1,0 +1,400 @@
+// `npm run bench`: this package against what users would build instead, in a real n8n 2.41.1, on this
+// machine, side by side; writes BENCHMARKS.md. Not part of `npm test`.
+//   1. Create POS Session for 1,000 items: our node vs the HTTP Request node sending the identical body,
+//      vs a raw fetch loop (the floor), sequential and concurrent, against a minimal local server.
+//   2. 2,000 signed callbacks: our trigger vs a Webhook node + a Code node doing the same HMAC check.
+//   3. Validation + body building per item (microbenchmark) and the packed tarball size.
+// BENCH_REPS (default 5), BENCH_CALLBACKS (default 2000), BENCH_ITEMS (default 1000) scale it.
+import { execFile } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { N8n, nodeOutput, packPackage, PACKAGE_NAME, REPO } from '../../test/e2e/lib/n8n.mjs';
+
+const require = createRequire(import.meta.url);
+const { startRecorder } = require('../../test/support/http-recorder.js');
+const run = promisify(execFile);
+
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
+const CALLBACKS = Number(process.env.BENCH_CALLBACKS ?? 2000);
+const CONCURRENCY = 8;
+const KEY = 'bench-api-key-0123456789';
+const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
+const CREDENTIAL = { id: 'inbankBench0001', name: 'Inbank bench' };
+const { version } = require('../../package.json');
+
+const median = (xs) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const log = (line) => console.log(`[bench] ${line}`);
+
+// ---- 1. create sessions ----------------------------------------------------------------------------
+const bodyOf = (i) => ({
+	productCode: 'smart_rent_bench',
+	currency: 'EUR',
+	locale: 'et-EE',
+	purchase: { purchaseReference: String(i), description: `Order ${i}` },
+	rentalApplicationData: {
+		insuranceUsed: true,
+		assets: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 449 }],
+		period: 24,
+	},
+	integrationInfo: { ecom_platform: 'n8n', Module: `${PACKAGE_NAME}@${version}` },
+});
+
+function itemsWorkflow(id, target) {
+	const start = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const items = {
+		id: 'items',
+		name: 'Items',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [200, 0],
+		parameters: { jsCode: `return Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { i } }));` },
+	};
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { saveDataSuccessExecution: 'none' },
+		nodes: [start, items, { ...target, name: 'Target', position: [400, 0] }],
+		connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'Target', type: 'main', index: 0 }]] } },
+	};
+}
+
+function ourNode(concurrency) {
+	return {
+		id: 'target',
+		type: `${PACKAGE_NAME}.inbankSmartRent`,
+		typeVersion: 1,
+		credentials: { inbankApi: CREDENTIAL },
+		parameters: {
+			resource: 'posSession',
+			operation: 'create',
+			productCode: 'smart_rent_bench',
+			locale: 'et-EE',
+			period: 24,
+			assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 449 }] },
+			purchaseDescription: '={{ "Order " + $json.i }}',
+			additionalFields: { purchaseReference: '={{ String($json.i) }}' },
+			options: { concurrency, retries: 0 },
+		},
+	};
+}
+
+function httpNode(url, batching) {
+	const body = JSON.stringify(bodyOf('__I__'))
+		.replace('"purchaseReference":"__I__"', '"purchaseReference":String($json.i)')
+		.replace('"description":"Order __I__"', '"description":"Order " + $json.i')
+		// n8n's expression syntax ends at the first "}}": keep nested objects' braces apart.
+		.replace(/\}\}/g, '} }')
+		.replace(/\}\}/g, '} }');
+	return {
+		id: 'target',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${KEY}` }] },
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify(${body}) }}`,
+			options: batching ? { batching: { batch: batching } } : {},
+		},
+	};
+}
+
+async function benchCreate(n8n, server) {
+	const url = `${server.baseUrl}/partner/v3/shops/${SHOP}/pos-sessions`;
+	const variants = [
+		['ours-seq', 'Inbank Smart Rent, sequential (default)', ourNode(1)],
+		['http-seq', 'HTTP Request, batch size 1, interval 1 ms (closest to sequential)', httpNode(url, { batchSize: 1, batchInterval: 1 })],
+		['ours-conc', `Inbank Smart Rent, Concurrency ${CONCURRENCY}`, ourNode(CONCURRENCY)],
+		['http-fast', 'HTTP Request, no batching (all items at once: its fastest)', httpNode(url)],
+		['http-batch', `HTTP Request, batch size ${CONCURRENCY}, interval 1 ms`, httpNode(url, { batchSize: CONCURRENCY, batchInterval: 1 })],
+	];
+	await n8n.importWorkflows(variants.map(([id, , node]) => itemsWorkflow(`bench-${id}`, node)));
+	const results = {};
+	for (const [id, label] of variants) {
+		const times = [];
+		for (let rep = 0; rep < REPS; rep++) {
+			server.requests.length = 0;
+			const result = await n8n.execute(`bench-${id}`);
+			const runData = result.execution?.data?.resultData?.runData?.Target?.[0];
+			if (!result.ok || !runData) throw new Error(`${id} failed: ${result.output.slice(-1500)}`);
+			if (server.requests.length !== ITEMS) throw new Error(`${id} sent ${server.requests.length} requests`);
+			times.push(runData.executionTime);
+			if (rep === 0) results[`${id}:body`] = server.requests.find((r) => r.json?.purchase?.purchaseReference === '7')?.json;
+		}
+		results[id] = { label, times, median: median(times) };
+		log(`${label}: median ${median(times)} ms over ${REPS} runs`);
+	}
+	// The floor: the same requests from a plain fetch loop in this process.
+	for (const [id, label, concurrency] of [
+		['fetch-seq', 'raw fetch loop, sequential', 1],
+		['fetch-conc', `raw fetch, ${CONCURRENCY} at a time`, CONCURRENCY],
+	]) {
+		const times = [];
+		for (let rep = 0; rep < REPS; rep++) {
+			const started = performance.now();
+			let next = 0;
+			await Promise.all(
+				Array.from({ length: concurrency }, async () => {
+					while (next < ITEMS) {
+						const i = next++;
+						const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(bodyOf(i)) });
+						await res.text();
+					}
+				}),
+			);
+			times.push(Math.round(performance.now() - started));
+		}
+		results[id] = { label, times, median: median(times) };
+		log(`${label}: median ${median(times)} ms`);
+	}
+	results.sameBody = JSON.stringify(results['ours-seq:body']) === JSON.stringify(results['http-seq:body']) && JSON.stringify(results['ours-seq:body']) === JSON.stringify(bodyOf(7));
+	return results;
+}
+
+// ---- 2. callbacks -----------------------------------------------------------------------------------
+const HMAC_CODE = `const crypto = require('crypto');
+const { hmac, timestamp, message } = $json.body;
+const expected = crypto.createHmac('sha512', 'KEY').update(timestamp + '.' + message).digest('hex');
+const a = Buffer.from(String(hmac), 'hex');
+const b = Buffer.from(expected, 'hex');
+if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) throw new Error('bad signature');
+if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) throw new Error('stale');
+const { uuid, status } = JSON.parse(message);
+return [{ json: { uuid, status } }];`.replace('KEY', KEY);
+
+function callbackWorkflows(triggerWebhookId, webhookWebhookId) {
+	const noop = (x) => ({ id: `noop${x}`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
+	return [
+		{
+			id: 'bench-trigger-ours',
+			name: 'bench-trigger-ours',
+			active: false,
+			settings: {},
+			nodes: [
+				{ id: 't', name: 'Trigger', type: `${PACKAGE_NAME}.inbankSmartRentTrigger`, typeVersion: 1, position: [0, 0], webhookId: triggerWebhookId, credentials: { inbankApi: CREDENTIAL }, parameters: { fetchSession: false } },
+				noop(250),
+			],
+			connections: { Trigger: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		},
+		{
+			id: 'bench-webhook-code',
+			name: 'bench-webhook-code',
+			active: false,
+			settings: {},
+			nodes: [
+				{ id: 'w', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: webhookWebhookId, parameters: { httpMethod: 'POST', path: webhookWebhookId, responseMode: 'onReceived', options: {} } },
+				{ id: 'c', name: 'Verify HMAC', type: 'n8n-nodes-base.code', typeVersion: 2, position: [250, 0], parameters: { mode: 'runOnceForAllItems', jsCode: HMAC_CODE } },
+				noop(500),
+			],
+			connections: { Webhook: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] }, 'Verify HMAC': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		},
+	];
+}
+
+async function countExecutions(n8n, workflowId) {
+	const script = `const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(${JSON.stringify(join(n8n.home, '.n8n', 'database.sqlite'))}, { readOnly: true });
+const row = db.prepare("SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND status = 'success'").get(${JSON.stringify(workflowId)});
+console.log(row.n);`;
+	const { stdout } = await run(n8n.runtime.nodeBin, ['-e', script]);
+	return Number(stdout.trim());
+}
+
+async function fireCallbacks(url, count, concurrency = 20) {
+	const latencies = [];
+	const statuses = {};
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < count) {
+				next++;
+				const timestamp = String(Math.floor(Date.now() / 1000));
+				const message = JSON.stringify({ uuid: randomUUID(), status: 'granted' });
+				const hmac = createHmac('sha512', KEY).update(`${timestamp}.${message}`).digest('hex');
+				const t = performance.now();
+				const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ hmac, timestamp, message }) });
+				await res.text();
+				latencies.push(performance.now() - t);
+				statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+			}
+		}),
+	);
+	return { seconds: (performance.now() - started) / 1000, latencies, statuses };
+}
+
+async function benchCallbacks(n8n) {
+	const triggerId = randomUUID();
+	const webhookId = randomUUID();
+	await n8n.importWorkflows(callbackWorkflows(triggerId, webhookId));
+	await n8n.publish('bench-trigger-ours');
+	await n8n.publish('bench-webhook-code');
+	await n8n.start();
+	const results = {};
+	for (const [id, label, path, workflowId] of [
+		['trigger', 'Inbank Smart Rent Trigger (signature check, dedupe)', `${triggerId}/callback`, 'bench-trigger-ours'],
+		['webhook', 'Webhook node + Code node (same HMAC check)', webhookId, 'bench-webhook-code'],
+	]) {
+		await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }); // registration warm-up
+		const before = await countExecutions(n8n, workflowId);
+		const fired = await fireCallbacks(`${n8n.baseUrl}/webhook/${path}`, CALLBACKS);
+		const firedAt = performance.now() - fired.seconds * 1000;
+		const deadline = Date.now() + 600_000;
+		let done = before;
+		while (Date.now() < deadline) {
+			done = await countExecutions(n8n, workflowId);
+			if (done - before >= CALLBACKS) break;
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+		const completedSeconds = (performance.now() - firedAt) / 1000;
+		results[id] = {
+			label,
+			acceptedPerSecond: CALLBACKS / fired.seconds,
+			p50: percentile(fired.latencies, 50),
+			p99: percentile(fired.latencies, 99),
+			statuses: fired.statuses,
+			executions: done - before,
+			executionsPerSecond: (done - before) / completedSeconds,
+		};
+		log(`${label}: ${(CALLBACKS / fired.seconds).toFixed(1)}/s, p50 ${results[id].p50.toFixed(1)} ms, p99 ${results[id].p99.toFixed(1)} ms, executions ${done - before}`);
+	}
+	return results;
+}
+
+// ---- 3. microbenchmark and size -----------------------------------------------------------------------
+async function benchMicro() {
+	const create = require(join(REPO, 'dist/nodes/InbankSmartRent/actions/posSession/create.operation.js'));
+	const parameters = {
+		productCode: 'smart_rent_bench',
+		currency: 'EUR',
+		locale: 'et-EE',
+		period: 24,
+		insuranceUsed: true,
+		assets: { asset: [{ type: 'MODEL_BASED', modelId: 'm-1', modelName: 'iPhone', netPrice: 449 }, { type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: '19.50' }] },
+		purchaseDescription: 'Order 1',
+		customerData: {},
+		customerContactData: { contact: { email: 'mari@example.com', mobile: '+37255555555' } },
+		merchants: {},
+		partnerUrls: { urls: { returnUrl: 'https://shop.example.com/r', cancelUrl: 'https://shop.example.com/c', callbackUrl: 'https://n8n.example.com/webhook/x/callback' } },
+		additionalFields: { purchaseReference: '1', userIp: '203.0.113.7' },
+	};
+	const once = () => create.preparePosSessionBody(create.buildBodyFromFields((name, fallback) => parameters[name] ?? fallback), 'ee');
+	for (let i = 0; i < 2000; i++) once();
+	const samples = [];
+	for (let round = 0; round < 7; round++) {
+		const n = 20_000;
+		const t = process.hrtime.bigint();
+		for (let i = 0; i < n; i++) once();
+		samples.push(Number(process.hrtime.bigint() - t) / 1000 / n);
+	}
+	const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO });
+	const [pack] = JSON.parse(stdout);
+	return { perItemMicros: median(samples), samples, packedBytes: pack.size, unpackedBytes: pack.unpackedSize, files: pack.entryCount ?? pack.files.length };
+}
+
+// ---- report ------------------------------------------------------------------------------------------
+function report(create, callbacks, micro, meta) {
+	const r = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+	const seqRatio = create['ours-seq'].median / create['http-seq'].median;
+	const concSpeedup = create['http-seq'].median / create['ours-conc'].median;
+	const cbRatio = callbacks.trigger.acceptedPerSecond / callbacks.webhook.acceptedPerSecond;
+	const row = (id) => `| ${create[id].label} | ${create[id].median} | ${create[id].times.join(', ')} |`;
+	return `# Benchmarks
+
+Measured by \`npm run bench\` (scripts/bench/run.mjs) on ${meta.date}: ${meta.machine}; Node ${meta.node} runs n8n
+${meta.n8n}; the benchmark itself runs on the machine's Node ${process.versions.node}. Medians of ${REPS} runs where
+repeated. Every figure below comes from the same run.
+
+To repeat: \`npm install && npm run bench\` (first run also installs Node 24 and n8n into the cache).
+\`BENCH_REPS\`, \`BENCH_ITEMS\` and \`BENCH_CALLBACKS\` scale it down for a quick look.
+
+## Summary
+
+| Target | Figure | Ratio | Met |
+| --- | --- | --- | --- |
+| Create, sequential: ≤ 1.05 × HTTP Request | ${create['ours-seq'].median} ms vs ${create['http-seq'].median} ms | ${r(seqRatio)} × | ${seqRatio <= 1.05 ? 'yes' : 'no'} |
+| Create, with concurrency: ≥ 3 × faster than HTTP Request sequential | ${create['ours-conc'].median} ms vs ${create['http-seq'].median} ms | ${r(concSpeedup)} × faster | ${concSpeedup >= 3 ? 'yes' : 'no'} |
+| Callbacks accepted: ≥ 1.0 × Webhook + Code | ${r(callbacks.trigger.acceptedPerSecond)}/s vs ${r(callbacks.webhook.acceptedPerSecond)}/s | ${r(cbRatio)} × | ${cbRatio >= 1 ? 'yes' : 'no'} |
+| Validation + body building: ≤ 20 µs per item | ${r(micro.perItemMicros)} µs | | ${micro.perItemMicros <= 20 ? 'yes' : 'no'} |
+| Packed tarball: ≤ 80 kB | ${(micro.packedBytes / 1024).toFixed(1)} kB (${micro.files} files, ${(micro.unpackedBytes / 1024).toFixed(1)} kB unpacked) | | ${micro.packedBytes <= 80 * 1024 ? 'yes' : 'no'} |
+
+## 1. Create POS Session for ${ITEMS} items
+
+Against a minimal local HTTP server (test/support/http-recorder.js answering 201), not the sandbox, so that
+the server is not what is measured. Time is the node's own execution time as n8n records it (runData
+executionTime). The body of every variant was ${create.sameBody ? 'checked identical' : '**not** identical (see the script)'}.
+
+| Variant | Median ms | Runs (ms) |
+| --- | --- | --- |
+${['ours-seq', 'http-seq', 'ours-conc', 'http-batch', 'http-fast'].map(row).join('\n')}
+| ${create['fetch-seq'].label} (floor) | ${create['fetch-seq'].median} | ${create['fetch-seq'].times.join(', ')} |
+| ${create['fetch-conc'].label} (floor) | ${create['fetch-conc'].median} | ${create['fetch-conc'].times.join(', ')} |
+
+The HTTP Request node has no strictly sequential mode: without batching it starts every item's request at
+once; "batch size 1, interval 1 ms" starts one request per millisecond, which is what a user sets to avoid
+flooding an API. Our node's sequential mode waits for each answer (so a 429 can slow the next item down),
+and Options → Concurrency bounds the parallel requests.
+
+## 2. ${CALLBACKS} signed callbacks into a published workflow
+
+${CALLBACKS} distinct signed callbacks, 20 at a time, to each workflow's production URL; executions counted
+in n8n's database (status success).
+
+| Workflow | Accepted / s | p50 ms | p99 ms | HTTP answers | Executions | Executions / s |
+| --- | --- | --- | --- | --- | --- | --- |
+${['trigger', 'webhook'].map((id) => `| ${callbacks[id].label} | ${r(callbacks[id].acceptedPerSecond)} | ${r(callbacks[id].p50)} | ${r(callbacks[id].p99)} | ${Object.entries(callbacks[id].statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${callbacks[id].executions} | ${r(callbacks[id].executionsPerSecond)} |`).join('\n')}
+
+The Webhook + Code build starts an execution for every request, forged ones included (its Code node fails
+them afterwards); the trigger refuses them with 401 before any execution and drops duplicates.
+
+## 3. Per item and package
+
+- Validation + body building of one Create POS Session item (Fields mode, zod schema, compiled dist/):
+  **${r(micro.perItemMicros)} µs** (median of 7 × 20,000; samples ${micro.samples.map((s) => s.toFixed(2)).join(', ')} µs).
+- Packed tarball: **${micro.packedBytes} bytes** (${micro.files} files; ${micro.unpackedBytes} bytes unpacked).
+`;
+}
+
+async function main() {
+	log('building and packing');
+	await packPackage();
+	const server = await startRecorder(() => ({ status: 201, body: { uuid: randomUUID(), status: 'pending', redirectUrl: 'http://127.0.0.1/s' } }));
+	// The Webhook + Code build needs crypto in the Code node, as a user would allow it.
+	const n8n = await N8n.create({ env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' } });
+	try {
+		await n8n.importCredentials([{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: server.baseUrl } }]);
+		log(`1. create ${ITEMS} sessions, ${REPS} runs per variant`);
+		const create = await benchCreate(n8n, server);
+		log(`2. ${CALLBACKS} callbacks per workflow`);
+		const callbacks = await benchCallbacks(n8n);
+		log('3. microbenchmark and package size');
+		const micro = await benchMicro();
+		const { stdout: cpu } = await run('bash', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2; nproc"]);
+		const n8nVersion = (await n8n.cli(['--version'])).stdout.trim().split('\n').pop();
+		const meta = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine: cpu.trim().replace('\n', ', ') + ' cores', node: (await run(n8n.runtime.nodeBin, ['-v'])).stdout.trim(), n8n: n8nVersion };
+		const markdown = report(create, callbacks, micro, meta);
+		writeFileSync(join(REPO, 'BENCHMARKS.md'), markdown);
+		console.log(`\n${markdown}`);
+	} finally {
+		await n8n.stop();
+		await server.close();
+	}
+}
+
+main().catch((error) => {
+	console.error(`bench failed: ${error.stack ?? error}`);
+	process.exitCode = 1;
+});
