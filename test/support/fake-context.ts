@@ -42,7 +42,7 @@ export function fakeExecuteContext(opts: {
 		type: `n8n-nodes-inbank.${description.name}`,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: perItem[0],
+		parameters: asStoredInWorkflow(perItem),
 		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
 	};
 	const resolved = perItem.map(
@@ -256,4 +256,18 @@ function resolvedParameters(nodeType: INodeType, parameters: INodeParameters, no
 		resolvedCache.set(key, resolved);
 	}
 	return resolved;
+}
+
+/**
+ * The node's parameters as a workflow stores them: a parameter whose value differs between items can
+ * only be an expression in a real workflow, so it is stored as one here.
+ */
+function asStoredInWorkflow(perItem: INodeParameters[]): INodeParameters {
+	const stored: INodeParameters = { ...perItem[0] };
+	const names = new Set(perItem.flatMap((parameters) => Object.keys(parameters)));
+	for (const name of names) {
+		const values = perItem.map((parameters) => JSON.stringify(parameters[name]));
+		if (new Set(values).size > 1) stored[name] = `={{ $json.${name} }}`;
+	}
+	return stored;
 }

@@ -33,11 +33,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	const concurrency = items.length > 1 ? readConcurrency.call(this) : 1;
 
+	// Resource and operation take no expressions (noDataExpression): the same for every item.
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operations[resource]?.[operation];
+
 	const runItem = async (itemIndex: number) => {
 		try {
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const execute = operations[resource]?.[operation];
 			if (!execute) {
 				throw new NodeOperationError(
 					this.getNode(),

@@ -42,7 +42,7 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 
 		let raw: unknown;
 		try {
-			raw = operation.read.call(this, itemIndex);
+			raw = operation.read.call(itemParameters(this), itemIndex);
 		} catch (error) {
 			if (error instanceof ValidationFailure) throw refuse(error.problems);
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
@@ -56,9 +56,9 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 		const response = await inbankApiRequest.call(
 			this,
 			connection,
-			{ ...operation.request(input, connection), timeoutMs: readTimeoutMs.call(this, itemIndex) },
+			{ ...operation.request(input, connection), timeoutMs: readTimeoutMs.call(itemParameters(this), itemIndex) },
 			itemIndex,
-			readRetryPolicy.call(this, itemIndex),
+			readRetryPolicy.call(itemParameters(this), itemIndex),
 		);
 		if (operation.response) {
 			const answer = operation.response.safeParse(response.body);
@@ -76,6 +76,35 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 		}
 		return [{ json: operation.output(input, response, connection), pairedItem: { item: itemIndex } }];
 	};
+}
+
+const readers = new WeakMap<IExecuteFunctions, IExecuteFunctions>();
+
+function containsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(containsExpression);
+	if (value && typeof value === 'object') return Object.values(value).some(containsExpression);
+	return false;
+}
+
+/**
+ * The execution context with getNodeParameter resolved once per run for parameters that hold no
+ * expression (their value is the same for every item); parameters with expressions are resolved per
+ * item as usual. n8n's parameter resolution is the main per-item cost of a many-item run.
+ */
+export function itemParameters(context: IExecuteFunctions): IExecuteFunctions {
+	let reader = readers.get(context);
+	if (reader) return reader;
+	const raw = context.getNode().parameters;
+	const constant = new Map<string, unknown>();
+	const getNodeParameter = ((name: string, itemIndex: number, fallback?: unknown, options?: object) => {
+		if (containsExpression(raw[name])) return context.getNodeParameter(name, itemIndex, fallback, options);
+		if (!constant.has(name)) constant.set(name, context.getNodeParameter(name, 0, fallback, options));
+		return constant.get(name);
+	}) as IExecuteFunctions['getNodeParameter'];
+	reader = Object.create(context, { getNodeParameter: { value: getNodeParameter } }) as IExecuteFunctions;
+	readers.set(context, reader);
+	return reader;
 }
 
 /** The item for actions Inbank answers with 204 No Content. */
