@@ -1,5 +1,7 @@
-// Devices the sandbox knows, for Get Asset Conditions (detailed-asset-model) and for checking
-// modelIds. Prices are net (without VAT), in EUR.
+// The devices the sandbox knows: answers Get Asset Conditions (detailed-asset-model) and tells which
+// identifier types a contract's hero device uses. Prices are net (without VAT), in EUR. Made-up data.
+import { VAT, round2 } from './pricing.mjs';
+
 export const CATALOGUE = [
 	{
 		id: 'apple-iphone-15-128',
@@ -19,6 +21,16 @@ export const CATALOGUE = [
 		periods: [12, 24, 36],
 		assetIdentifierTypes: ['IMEI'],
 		limits: { minNetPrice: 300, maxNetPrice: 2500 },
+		insuranceRequirement: 'OPTIONAL',
+	},
+	{
+		id: 'apple-ipad-air-11-m2',
+		name: 'Apple iPad Air 11" M2 128GB Wi-Fi',
+		ean: '0195949263354',
+		manufacturerProductCode: 'MUWD3HC/A',
+		periods: [12, 24, 36],
+		assetIdentifierTypes: ['SERIAL_NUMBER'],
+		limits: { minNetPrice: 400, maxNetPrice: 2000 },
 		insuranceRequirement: 'OPTIONAL',
 	},
 	{
@@ -43,22 +55,21 @@ export const CATALOGUE = [
 	},
 ];
 
-export const VAT = { ee: 0.24, lv: 0.21, lt: 0.21, pl: 0.23, cz: 0.21 };
+export const IDENTIFIER_LOOKUP_TYPES = ['EAN', 'MANUFACTURER_PRODUCT_CODE'];
 
+/** A model by EAN or manufacturer product code (case and surrounding spaces ignored). */
 export function findModel(identifierType, identifier) {
 	const wanted = String(identifier).trim().toUpperCase();
-	return CATALOGUE.find((model) =>
-		identifierType === 'EAN' ? model.ean === wanted : model.manufacturerProductCode.toUpperCase() === wanted,
-	);
+	return CATALOGUE.find((model) => (identifierType === 'EAN' ? model.ean : model.manufacturerProductCode.toUpperCase()) === wanted);
 }
 
 export function modelById(id) {
 	return CATALOGUE.find((model) => model.id === id);
 }
 
+/** The detailed-asset-model answer, with gross limits in the shop country's VAT. */
 export function detailedAssetModel(model, country) {
-	const vat = VAT[country] ?? 0.21;
-	const gross = (net) => Math.round(net * (1 + vat) * 100) / 100;
+	const gross = (net) => round2(net * (1 + (VAT[country] ?? 0.21)));
 	return {
 		id: model.id,
 		name: model.name,

@@ -1,0 +1,225 @@
+// The control API: forced states, callback variants (duplicate, forged, tampered, stale, future,
+// unsigned), fault injection of each kind, logs, listings, reset, loopback only.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import { isLoopback } from '../lib/http.mjs';
+import { KEY, order, PRODUCT, receiver, SHOP, signatureOk, testSandbox } from './helpers.mjs';
+
+describe('control API', () => {
+	let t;
+	let shop;
+	before(async () => {
+		shop = await receiver();
+		t = await testSandbox();
+	});
+	after(async () => {
+		await t.close();
+		await shop.close();
+	});
+	beforeEach(async () => {
+		assert.equal((await t.control('POST', '/reset')).status, 204);
+		shop.received.length = 0;
+	});
+
+	describe('sessions', () => {
+		it('POST /sessions/{uuid}/state drives a session to any state, with its callback', async () => {
+			for (const status of ['granted', 'completed', 'declined', 'cancelled', 'expired', 'pending']) {
+				const session = await t.create(order(shop.url));
+				const res = await t.control('POST', `/sessions/${session.uuid}/state`, { status });
+				assert.equal(res.status, 200);
+				assert.equal(res.body.session.status, status);
+				assert.equal(res.body.callback.httpStatus, 200);
+				assert.ok(signatureOk(KEY, res.body.fields));
+				assert.equal((await t.getSession(session.uuid)).status, status);
+				assert.equal(JSON.parse(shop.received.at(-1).form.message).status, status);
+			}
+			// A forced completed session has an activated contract; a forced cancel closes the contract.
+			const sessions = (await t.control('GET', '/sessions')).body;
+			const contracts = (await t.control('GET', '/contracts')).body;
+			const completed = sessions.find((s) => s.status === 'completed');
+			assert.equal(contracts.find((c) => c.uuid === completed.creditContractUuid).status, 'activated');
+			const granted = sessions.find((s) => s.status === 'granted');
+			await t.control('POST', `/sessions/${granted.uuid}/state`, { status: 'cancelled' });
+			assert.equal((await t.control('GET', `/contracts/${granted.creditContractUuid}`)).body.status, 'cancelled');
+			assert.equal((await t.control('POST', `/sessions/${granted.uuid}/state`, { status: 'paid' })).status, 400);
+			assert.equal((await t.control('POST', '/sessions/nope/state', { status: 'granted' })).status, 404);
+		});
+
+		it('GET /sessions, /sessions/{uuid}, /contracts, /contracts/{uuid} list what is stored (with the shop)', async () => {
+			const a = await t.create(order());
+			await t.control('POST', `/sessions/${a.uuid}/state`, { status: 'granted' });
+			const sessions = (await t.control('GET', '/sessions')).body;
+			assert.deepEqual(sessions.map((s) => [s.uuid, s.shopUuid, s.status]), [[a.uuid, SHOP, 'granted']]);
+			const one = (await t.control('GET', `/sessions/${a.uuid}`)).body;
+			const contract = (await t.control('GET', `/contracts/${one.creditContractUuid}`)).body;
+			assert.deepEqual([contract.status, contract.posSessionUuid, contract.shopUuid], ['signed', a.uuid, SHOP]);
+			assert.equal((await t.control('GET', '/contracts')).body.length, 1);
+			assert.equal((await t.control('GET', '/sessions/unknown')).status, 404);
+		});
+	});
+
+	describe('callbacks on demand', () => {
+		it('duplicate (byte for byte), genuine (fresh), forged, tampered, stale, future and unsigned', async () => {
+			const session = await t.create(order(shop.url));
+			await t.control('POST', `/sessions/${session.uuid}/state`, { status: 'granted' });
+			const original = shop.received[0].form;
+			await new Promise((r) => setTimeout(r, 1100)); // a new second, so a fresh signature differs
+			const send = async (body) => {
+				const res = await t.control('POST', `/sessions/${session.uuid}/callback`, body);
+				assert.equal(res.status, 200, JSON.stringify(res.body));
+				assert.equal(res.body.callback.httpStatus, 200);
+				return shop.received.at(-1).form;
+			};
+			assert.deepEqual(await send({ variant: 'duplicate' }), original);
+			const genuine = await send({});
+			assert.ok(signatureOk(KEY, genuine));
+			assert.equal(genuine.message, original.message);
+			assert.notEqual(genuine.timestamp, original.timestamp);
+			assert.equal(signatureOk(KEY, await send({ variant: 'forged' })), false);
+			const tampered = await send({ variant: 'tampered' });
+			assert.equal(signatureOk(KEY, tampered), false);
+			assert.equal(JSON.parse(tampered.message).status, 'completed');
+			const stale = await send({ variant: 'stale' });
+			assert.ok(signatureOk(KEY, stale));
+			assert.ok(Math.abs(Number(stale.timestamp) - (Date.now() / 1000 - 3600)) < 5);
+			const older = await send({ variant: 'stale', ageSeconds: 600 });
+			assert.ok(Math.abs(Number(older.timestamp) - (Date.now() / 1000 - 600)) < 5);
+			const future = await send({ variant: 'future' });
+			assert.ok(signatureOk(KEY, future) && Number(future.timestamp) > Date.now() / 1000 + 3000);
+			assert.deepEqual(Object.keys(await send({ variant: 'unsigned' })), ['message']);
+			const log = (await t.control('GET', '/callbacks')).body;
+			assert.deepEqual(log.map((c) => c.variant), ['genuine', 'duplicate', 'genuine', 'forged', 'tampered', 'stale', 'stale', 'future', 'unsigned']);
+			// After a fresh genuine one, "duplicate" repeats that one.
+			assert.deepEqual(await send({ variant: 'duplicate' }), genuine);
+		});
+
+		it('to another url; 409 without a target or before any callback to duplicate; 400 for a bad variant', async () => {
+			const session = await t.create(order());
+			const other = await receiver();
+			try {
+				assert.equal((await t.control('POST', `/sessions/${session.uuid}/callback`, {})).status, 409);
+				assert.equal((await t.control('POST', `/sessions/${session.uuid}/callback`, { variant: 'duplicate', url: `${other.url}/x` })).status, 409);
+				const res = await t.control('POST', `/sessions/${session.uuid}/callback`, { url: `${other.url}/x` });
+				assert.equal(res.body.callback.httpStatus, 200);
+				assert.equal(JSON.parse(other.received[0].form.message).status, 'pending');
+				assert.equal((await t.control('POST', `/sessions/${session.uuid}/callback`, { variant: 'weird', url: `${other.url}/x` })).status, 400);
+				assert.equal((await t.control('POST', `/sessions/${session.uuid}/callback`, { url: 'ftp://x' })).status, 400);
+			} finally {
+				await other.close();
+			}
+		});
+	});
+
+	describe('faults', () => {
+		const get = () => fetch(`${t.sandbox.url}/partner/v3/shops/${SHOP}/pos-sessions/x`, { headers: { authorization: `Bearer ${KEY}` } });
+
+		it('status: 429 with Retry-After for the next N matching requests, then normal again', async () => {
+			const added = await t.control('POST', '/faults', { mode: 'status', status: 429, retryAfter: 3, count: 2, method: 'get', path: '/pos-sessions/' });
+			assert.equal(added.status, 201);
+			assert.deepEqual((await t.control('GET', '/faults')).body.map((f) => [f.mode, f.status, f.count, f.method]), [['status', 429, 2, 'GET']]);
+			// A non-matching request is untouched and does not use the fault up.
+			assert.equal((await t.api('POST', '/pos-sessions', order())).status, 201);
+			for (let i = 0; i < 2; i++) {
+				const res = await t.api('GET', '/pos-sessions/x');
+				assert.deepEqual([res.status, res.body, res.headers.get('retry-after')], [429, { message: 'Too Many Requests' }, '3']);
+			}
+			assert.equal((await t.api('GET', '/pos-sessions/x')).status, 404);
+			assert.deepEqual((await t.control('GET', '/faults')).body, []);
+		});
+
+		it('status: 500, 502 and 503 in Inbank’s { message } shape, before authentication', async () => {
+			for (const [status, message] of [[500, 'internal_server_error'], [502, 'bad_gateway'], [503, 'service_unavailable']]) {
+				await t.control('POST', '/faults', { status });
+				const res = await t.api('GET', '/pos-sessions/x', undefined, { key: '' });
+				assert.deepEqual([res.status, res.body], [status, { message }]);
+			}
+			await t.control('POST', '/faults', {});
+			assert.equal((await t.api('GET', '/pos-sessions/x')).status, 500, 'the default fault is a 500');
+		});
+
+		it('slow: answers normally after delayMs', async () => {
+			await t.control('POST', '/faults', { mode: 'slow', delayMs: 300 });
+			const started = Date.now();
+			const res = await t.api('GET', '/pos-sessions/x');
+			assert.ok(Date.now() - started >= 290);
+			assert.equal(res.status, 404);
+		});
+
+		it('drop: the connection closes without an answer', async () => {
+			await t.control('POST', '/faults', { mode: 'drop' });
+			await assert.rejects(get());
+			const log = (await t.control('GET', '/requests')).body;
+			assert.deepEqual([log.at(-1).fault, log.at(-1).status], ['drop', null]);
+		});
+
+		it('non-json: a 502 HTML page; truncated: a 200 whose JSON is cut short', async () => {
+			await t.control('POST', '/faults', { mode: 'non-json' });
+			const html = await get();
+			assert.deepEqual([html.status, html.headers.get('content-type')], [502, 'text/html; charset=utf-8']);
+			assert.match(await html.text(), /^<html>/);
+			await t.control('POST', '/faults', { mode: 'non-json', status: 503 });
+			assert.equal((await get()).status, 503);
+			await t.control('POST', '/faults', { mode: 'truncated' });
+			const cut = await get();
+			assert.deepEqual([cut.status, cut.headers.get('content-type')], [200, 'application/json']);
+			const text = await cut.text();
+			assert.throws(() => JSON.parse(text), SyntaxError);
+		});
+
+		it('matches by path substring and method; refuses bad specs; DELETE clears', async () => {
+			await t.control('POST', '/faults', { status: 503, path: '/activation', count: 5 });
+			assert.equal((await t.api('GET', '/pos-sessions/x')).status, 404);
+			assert.equal((await t.api('POST', `/rental/products/${PRODUCT}/contracts/x/activation`)).status, 503);
+			assert.equal((await t.control('DELETE', '/faults')).status, 204);
+			assert.equal((await t.api('POST', `/rental/products/${PRODUCT}/contracts/x/activation`)).status, 404);
+			for (const [spec, message] of [
+				[{ mode: 'explode' }, /mode must be one of status, slow, drop, non-json, truncated/],
+				[{ status: 200 }, /status must be an HTTP error status/],
+				[{ count: 0 }, /count must be a whole number/],
+				[{ mode: 'slow', delayMs: -1 }, /delayMs/],
+				[{ retryAfter: 'soon' }, /retryAfter/],
+				[{ path: 5 }, /path must be a string/],
+			]) {
+				const res = await t.control('POST', '/faults', spec);
+				assert.equal(res.status, 400);
+				assert.match(res.body.message, message);
+			}
+			assert.deepEqual((await t.control('GET', '/faults')).body, []);
+		});
+	});
+
+	describe('logs, config, reset', () => {
+		it('GET /requests (with ?since=), GET /callbacks, GET /config (no keys), GET /health, POST /reset', async () => {
+			await t.create(order());
+			await t.api('GET', '/pos-sessions/x');
+			const log = (await t.control('GET', '/requests')).body;
+			assert.deepEqual(log.map((r) => [r.method, r.path.replace(`/partner/v3/shops/${SHOP}`, ''), r.status]), [['POST', '/pos-sessions', 201], ['GET', '/pos-sessions/x', 404]]);
+			assert.equal(log[0].body.productCode, PRODUCT);
+			assert.deepEqual((await t.control('GET', '/requests?since=1')).body, [log[1]]);
+			const config = (await t.control('GET', '/config')).body;
+			assert.deepEqual(config.shops.map((s) => Object.keys(s)), [['uuid', 'country', 'name'], ['uuid', 'country', 'name']]);
+			assert.equal(config.signing, 'hmac-sha512');
+			assert.equal(JSON.stringify(config).includes(KEY), false);
+			assert.deepEqual((await t.control('GET', '/health')).body, { ok: true, sessions: 1, contracts: 0 });
+			await t.control('POST', '/reset');
+			assert.deepEqual([(await t.control('GET', '/requests')).body, (await t.control('GET', '/sessions')).body, (await t.control('GET', '/callbacks')).body], [[], [], []]);
+		});
+
+		it('unknown control paths 404; a body that is not JSON 400', async () => {
+			assert.equal((await t.control('GET', '/nothing')).status, 404);
+			const res = await fetch(`${t.sandbox.url}/__sandbox/faults`, { method: 'POST', body: 'nope' });
+			assert.equal(res.status, 400);
+		});
+
+		it('answers loopback peers only', async () => {
+			assert.deepEqual(['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.1.2.3', '10.0.0.2', '::ffff:192.168.1.2', '', undefined].map((a) => isLoopback(a)), [true, true, true, true, false, false, false, false]);
+			// Over IPv4 loopback it answers (a remote peer cannot be simulated here without a second interface).
+			const status = await new Promise((resolve, reject) => {
+				request(`${t.sandbox.url}/__sandbox/health`, (res) => resolve(res.statusCode)).on('error', reject).end();
+			});
+			assert.equal(status, 200);
+		});
+	});
+});
