@@ -9,7 +9,11 @@ import type {
 } from 'n8n-workflow';
 
 import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
-import { getInbankConnection, inbankApiRequest } from '../InbankSmartRent/transport';
+import {
+	getInbankConnection,
+	inbankApiRequest,
+	type InbankConnection,
+} from '../InbankSmartRent/transport';
 import { claimDelivery, DEFAULT_RETENTION_DAYS, deliveryKey } from './dedupe';
 import { parseCallback, STATUS_EVENTS, type PosSessionStatus } from './parse';
 import { checkTimestamp, secretsEqual, verifySignature } from './signature';
@@ -26,6 +30,28 @@ const STATUS_OPTIONS = [
 ];
 
 export const MIN_TOKEN_LENGTH = 32;
+
+/**
+ * n8n loads and decrypts the credential from its database on every getCredentials call, which was a
+ * third of the cost of accepting a callback. The trigger keeps it in this process's memory for a few
+ * seconds: a changed API key takes effect within CREDENTIAL_TTL_MS.
+ */
+export const CREDENTIAL_TTL_MS = 15_000;
+const credentialCache = new Map<string, { at: number; connection: InbankConnection }>();
+
+async function triggerConnection(this: IWebhookFunctions): Promise<InbankConnection> {
+	const id = this.getNode().credentials?.inbankApi?.id;
+	const hit = id ? credentialCache.get(id) : undefined;
+	if (hit && Date.now() - hit.at < CREDENTIAL_TTL_MS) return hit.connection;
+	const connection = await getInbankConnection.call(this);
+	if (id) credentialCache.set(id, { at: Date.now(), connection });
+	return connection;
+}
+
+/** For tests: forget cached credentials (as a restart or the TTL would). */
+export function forgetCachedCredentials(): void {
+	credentialCache.clear();
+}
 
 export class InbankSmartRentTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -206,7 +232,7 @@ export class InbankSmartRentTrigger implements INodeType {
 					? refuse(400, 'the timestamp is not Unix seconds')
 					: refuse(401, `the timestamp is ${time.reason} (${time.ageSeconds} s from now; window ${windowSeconds} s)`);
 			}
-			const { apiKey } = await getInbankConnection.call(this);
+			const { apiKey } = await triggerConnection.call(this);
 			if (!verifySignature(apiKey, callback.timestamp as string, callback.message as string, callback.hmac as string)) {
 				return refuse(401, 'the hmac does not match (wrong key, or the message was changed)');
 			}
@@ -254,7 +280,7 @@ export class InbankSmartRentTrigger implements INodeType {
 		let status: PosSessionStatus = callback.status;
 		if (this.getNodeParameter('fetchSession', true) as boolean) {
 			try {
-				const connection = await getInbankConnection.call(this);
+				const connection = await triggerConnection.call(this);
 				const answer = await inbankApiRequest.call(
 					this,
 					connection,

@@ -158,6 +158,8 @@ function safeJson(text: string): unknown {
 
 export interface FakeWebhookRun {
 	context: IWebhookFunctions;
+	/** How often the node asked n8n for the credential. */
+	credentialReads: () => number;
 	logs: string[];
 	response: { statusCode?: number; body?: unknown };
 	staticData: IDataObject;
@@ -213,6 +215,7 @@ export function fakeWebhookContext(opts: {
 	const staticData = opts.staticData ?? {};
 	const credentialType = new InbankApi();
 	const rawBody = opts.request.rawBody ?? (opts.request.body === undefined ? '' : JSON.stringify(opts.request.body));
+	let credentialReads = 0;
 	const context = {
 		getNode: () => node,
 		getWorkflow: () => ({ id: opts.workflowId ?? 'wf-1', name: 'test', active: true }),
@@ -232,7 +235,10 @@ export function fakeWebhookContext(opts: {
 			return value === undefined ? fallback : value;
 		},
 		getWorkflowStaticData: () => staticData,
-		getCredentials: async () => ({ ...opts.credentials }),
+		getCredentials: async () => {
+			credentialReads++;
+			return { ...opts.credentials };
+		},
 		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
 		helpers: {
 			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
@@ -241,7 +247,7 @@ export function fakeWebhookContext(opts: {
 			},
 		},
 	};
-	return { context: context as unknown as IWebhookFunctions, logs, response, staticData };
+	return { context: context as unknown as IWebhookFunctions, credentialReads: () => credentialReads, logs, response, staticData };
 }
 
 const resolvedCache = new Map<string, IDataObject>();

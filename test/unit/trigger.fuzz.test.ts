@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { forgetProcessMemory } from '../../nodes/InbankSmartRentTrigger/dedupe';
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import {
+	forgetCachedCredentials,
+	InbankSmartRentTrigger,
+} from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
 import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
 import { fakeWebhookContext } from '../support/fake-context';
 import { API_KEY, credentials } from '../support/fixtures';
@@ -48,7 +51,10 @@ const request = fc.record({
 });
 
 describe(`trigger fuzzing: ${RUNS} hostile requests`, () => {
-	beforeEach(() => forgetProcessMemory());
+	beforeEach(() => {
+		forgetProcessMemory();
+		forgetCachedCredentials();
+	});
 
 	it('starts an execution only for verified callbacks, answers 400/401 otherwise, never throws', async () => {
 		let genuine = 0;

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { forgetProcessMemory } from '../../nodes/InbankSmartRentTrigger/dedupe';
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import {
+	forgetCachedCredentials,
+	InbankSmartRentTrigger,
+} from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
 import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
 import { fakeWebhookContext } from '../support/fake-context';
 import { API_KEY, credentials, SHOP_UUID } from '../support/fixtures';
@@ -27,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => await server.close());
 beforeEach(() => {
 	forgetProcessMemory();
+	forgetCachedCredentials();
 	server.requests.length = 0;
 	sessionStatus = 'granted';
 });
@@ -108,6 +112,14 @@ describe('Inbank Smart Rent Trigger webhook', () => {
 		expect(retry.result.workflowData).toBeUndefined();
 		const next = await deliver({ body: signed('completed') }, {}, staticData);
 		expect(outputItems(next.result)).toHaveLength(1);
+	});
+
+	it('reads the credential once per few seconds, not per callback', async () => {
+		const first = await deliver({ body: signed('granted', { uuid: 'cache-1' }) });
+		const second = await deliver({ body: signed('granted', { uuid: 'cache-2' }) });
+		expect(first.credentialReads()).toBe(1);
+		expect(second.credentialReads()).toBe(0);
+		expect(outputItems(second.result)).toHaveLength(1);
 	});
 
 	it('concurrent copies of one delivery start one execution', async () => {
