@@ -25,6 +25,8 @@ const CONCURRENCY = 8;
 const KEY = 'bench-api-key-0123456789';
 const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
 const CREDENTIAL = { id: 'inbankBench0001', name: 'Inbank bench' };
+// What a user of the HTTP Request node would keep the API key in.
+const HEADER_AUTH = { id: 'headerBench0001', name: 'Inbank key as header' };
 const { version } = require('../../package.json');
 
 const median = (xs) => {
@@ -88,7 +90,7 @@ function ourNode(concurrency) {
 	};
 }
 
-function httpNode(url, batching) {
+function httpNode(url, batching, { headerAuthCredential } = {}) {
 	const body = JSON.stringify(bodyOf('__I__'))
 		.replace('"purchaseReference":"__I__"', '"purchaseReference":String($json.i)')
 		.replace('"description":"Order __I__"', '"description":"Order " + $json.i')
@@ -99,11 +101,13 @@ function httpNode(url, batching) {
 		id: 'target',
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
+		...(headerAuthCredential ? { credentials: { httpHeaderAuth: headerAuthCredential } } : {}),
 		parameters: {
 			method: 'POST',
 			url,
-			sendHeaders: true,
-			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${KEY}` }] },
+			...(headerAuthCredential
+				? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
+				: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${KEY}` }] } }),
 			sendBody: true,
 			specifyBody: 'json',
 			jsonBody: `={{ JSON.stringify(${body}) }}`,
@@ -116,10 +120,11 @@ async function benchCreate(n8n, server) {
 	const url = `${server.baseUrl}/partner/v3/shops/${SHOP}/pos-sessions`;
 	const variants = [
 		['ours-seq', 'Inbank Smart Rent, sequential (default)', ourNode(1)],
-		['http-seq', 'HTTP Request, batch size 1, interval 1 ms (closest to sequential)', httpNode(url, { batchSize: 1, batchInterval: 1 })],
+		['http-seq', 'HTTP Request + Header Auth credential, batch size 1, interval 1 ms (closest to sequential)', httpNode(url, { batchSize: 1, batchInterval: 1 }, { headerAuthCredential: HEADER_AUTH })],
+		['http-seq-plain', 'HTTP Request, key typed into a header, batch size 1, interval 1 ms', httpNode(url, { batchSize: 1, batchInterval: 1 })],
 		['ours-conc', `Inbank Smart Rent, Concurrency ${CONCURRENCY}`, ourNode(CONCURRENCY)],
-		['http-fast', 'HTTP Request, no batching (all items at once: its fastest)', httpNode(url)],
-		['http-batch', `HTTP Request, batch size ${CONCURRENCY}, interval 1 ms`, httpNode(url, { batchSize: CONCURRENCY, batchInterval: 1 })],
+		['http-fast', 'HTTP Request + Header Auth credential, no batching (all items at once: its fastest)', httpNode(url, undefined, { headerAuthCredential: HEADER_AUTH })],
+		['http-batch', `HTTP Request + Header Auth credential, batch size ${CONCURRENCY}, interval 1 ms`, httpNode(url, { batchSize: CONCURRENCY, batchInterval: 1 }, { headerAuthCredential: HEADER_AUTH })],
 	];
 	await n8n.importWorkflows(variants.map(([id, , node]) => itemsWorkflow(`bench-${id}`, node)));
 	const results = {};
@@ -160,7 +165,7 @@ async function benchCreate(n8n, server) {
 		results[id] = { label, times, median: median(times) };
 		log(`${label}: median ${median(times)} ms`);
 	}
-	results.sameBody = JSON.stringify(results['ours-seq:body']) === JSON.stringify(results['http-seq:body']) && JSON.stringify(results['ours-seq:body']) === JSON.stringify(bodyOf(7));
+	results.sameBody = ['http-seq', 'http-seq-plain', 'http-fast', 'http-batch', 'ours-conc'].every((id) => JSON.stringify(results[`${id}:body`]) === JSON.stringify(bodyOf(7))) && JSON.stringify(results['ours-seq:body']) === JSON.stringify(bodyOf(7));
 	return results;
 }
 
@@ -325,7 +330,8 @@ To repeat: \`npm install && npm run bench\` (first run also installs Node 24 and
 
 | Target | Figure | Ratio | Met |
 | --- | --- | --- | --- |
-| Create, sequential: ≤ 1.05 × HTTP Request | ${create['ours-seq'].median} ms vs ${create['http-seq'].median} ms | ${r(seqRatio)} × | ${seqRatio <= 1.05 ? 'yes' : 'no'} |
+| Create, sequential: ≤ 1.05 × HTTP Request (key in a Header Auth credential) | ${create['ours-seq'].median} ms vs ${create['http-seq'].median} ms | ${r(seqRatio)} × | ${seqRatio <= 1.05 ? 'yes' : 'no'} |
+| (the same against HTTP Request with the key typed into a header) | ${create['ours-seq'].median} ms vs ${create['http-seq-plain'].median} ms | ${r(create['ours-seq'].median / create['http-seq-plain'].median)} × | ${create['ours-seq'].median / create['http-seq-plain'].median <= 1.05 ? 'yes' : 'no'} |
 | Create, with concurrency: ≥ 3 × faster than HTTP Request sequential | ${create['ours-conc'].median} ms vs ${create['http-seq'].median} ms | ${r(concSpeedup)} × faster | ${concSpeedup >= 3 ? 'yes' : 'no'} |
 | Callbacks accepted: ≥ 1.0 × Webhook + Code | ${r(callbacks.trigger.acceptedPerSecond)}/s vs ${r(callbacks.webhook.acceptedPerSecond)}/s | ${r(cbRatio)} × | ${cbRatio >= 1 ? 'yes' : 'no'} |
 | Validation + body building: ≤ 20 µs per item | ${r(micro.perItemMicros)} µs | | ${micro.perItemMicros <= 20 ? 'yes' : 'no'} |
@@ -339,7 +345,7 @@ executionTime). The body of every variant was ${create.sameBody ? 'checked ident
 
 | Variant | Median ms | Runs (ms) |
 | --- | --- | --- |
-${['ours-seq', 'http-seq', 'ours-conc', 'http-batch', 'http-fast'].map(row).join('\n')}
+${['ours-seq', 'http-seq', 'http-seq-plain', 'ours-conc', 'http-batch', 'http-fast'].map(row).join('\n')}
 | ${create['fetch-seq'].label} (floor) | ${create['fetch-seq'].median} | ${create['fetch-seq'].times.join(', ')} |
 | ${create['fetch-conc'].label} (floor) | ${create['fetch-conc'].median} | ${create['fetch-conc'].times.join(', ')} |
 
@@ -375,7 +381,10 @@ async function main() {
 	// The Webhook + Code build needs crypto in the Code node, as a user would allow it.
 	const n8n = await N8n.create({ env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' } });
 	try {
-		await n8n.importCredentials([{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: server.baseUrl } }]);
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: server.baseUrl } },
+			{ ...HEADER_AUTH, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${KEY}` } },
+		]);
 		log(`1. create ${ITEMS} sessions, ${REPS} runs per variant`);
 		const create = await benchCreate(n8n, server);
 		log(`2. ${CALLBACKS} callbacks per workflow`);
