@@ -76,26 +76,12 @@ export function fakeExecuteContext(opts: {
 			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
 				if (type !== credentialType.name) throw new Error(`unexpected credential type ${type}`);
 				httpCalls.push(options);
-				return await sendLikeN8n(applyAuthentication(credentialType, opts.credentials, options), node);
+				// As n8n does: the credential type's authenticate function adds the bearer header.
+				return await sendLikeN8n(await credentialType.authenticate(opts.credentials, options), node);
 			},
 		},
 	};
 	return { context: context as unknown as IExecuteFunctions, logs, httpCalls };
-}
-
-/** Resolves `={{$credentials.x}}` templates of a generic `authenticate` block into headers. */
-function applyAuthentication(
-	credentialType: InbankApi,
-	credentials: ICredentialDataDecryptedObject,
-	options: IHttpRequestOptions,
-): IHttpRequestOptions {
-	const headers: IDataObject = { ...(options.headers ?? {}) };
-	for (const [key, template] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
-		headers[key] = String(template)
-			.replace(/^=/, '')
-			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, field: string) => String(credentials[field] ?? ''));
-	}
-	return { ...options, headers };
 }
 
 /**
@@ -243,7 +229,8 @@ export function fakeWebhookContext(opts: {
 		helpers: {
 			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
 				if (type !== credentialType.name) throw new Error(`unexpected credential type ${type}`);
-				return await sendLikeN8n(applyAuthentication(credentialType, opts.credentials, options), node);
+				// As n8n does: the credential type's authenticate function adds the bearer header.
+				return await sendLikeN8n(await credentialType.authenticate(opts.credentials, options), node);
 			},
 		},
 	};

@@ -83,9 +83,13 @@ describe('Inbank API credential', () => {
 		expect(messages.some((m) => /Shop UUID.*|403/.test(m))).toBe(true);
 	});
 
-	it('authenticates with a bearer header built from the API key', () => {
-		expect(credential.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.apiKey}}' });
-		expect(evaluate(String(credential.authenticate.properties.headers?.Authorization), { apiKey: 'k' })).toBe('Bearer k');
+	it('authenticates with a bearer header built from the API key, keeping the other headers', async () => {
+		const options = await credential.authenticate(
+			{ apiKey: ' key-1 \n' },
+			{ url: '/x', headers: { 'X-Request-Id': 'r1' } },
+		);
+		expect(options.headers).toEqual({ 'X-Request-Id': 'r1', Authorization: 'Bearer key-1' });
+		expect(options.url).toBe('/x');
 	});
 
 	it('is used by the action node, which is usable as an AI tool', () => {

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
+import { z } from 'zod';
 
 import {
 	buildBodyFromFields,
@@ -10,6 +11,7 @@ import {
 import { assetsProperty, CUSTOM_CATEGORY } from '../../nodes/InbankSmartRent/actions/shared/assets';
 import { ValidationFailure } from '../../nodes/InbankSmartRent/actions/shared/validation';
 import { KNOWN_CATEGORY_CODES } from '../../nodes/InbankSmartRent/contract/posSession';
+import { checked, satisfies } from '../../nodes/InbankSmartRent/contract/primitives';
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
 import { fullExpectedBody, fullFieldParameters, minimalFieldParameters } from '../support/fixtures';
 
@@ -312,5 +314,45 @@ describe('POS session body from the JSON mode', () => {
 		expect(problemsOf(() => preparePosSessionBody([1, 2], 'ee'))).toEqual([
 			'request body must be a JSON object (got array)',
 		]);
+	});
+});
+
+describe('checked: rules without zod effects', () => {
+	const list = z.array(
+		checked(z.object({ n: z.number() }), (value, path) =>
+			path[path.length - 1] === 0 && value.n < 0
+				? { problems: [{ path: ['n'], message: 'must not be negative in the first entry' }] }
+				: { value: { n: value.n * 2 } },
+		),
+	);
+
+	it('converts what passes, and reports problems at the entry’s own path', () => {
+		expect(list.parse([{ n: 1 }, { n: -1 }])).toEqual([{ n: 2 }, { n: -2 }]);
+		const result = list.safeParse([{ n: -1 }, { n: 'x' }]);
+		expect(result.success).toBe(false);
+		expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+			[[0, 'n'], 'must not be negative in the first entry'],
+			[[1, 'n'], 'Expected number, received string'],
+		]);
+	});
+
+	it('does not run the rule on a value its inner schema refused', () => {
+		const rule = jest.fn(() => ({ value: 1 }));
+		expect(checked(z.string(), rule).safeParse(5).success).toBe(false);
+		expect(rule).not.toHaveBeenCalled();
+	});
+
+	it('works in async parsing too', async () => {
+		const asyncInner = z.string().refine(async (value) => value.length > 1, { message: 'too short' });
+		const upper = checked(asyncInner, (value) => ({ value: value.toUpperCase() }));
+		await expect(upper.parseAsync('ab')).resolves.toBe('AB');
+		const refused = await upper.safeParseAsync('a');
+		expect(refused.error?.issues.map((issue) => issue.message)).toEqual(['too short']);
+	});
+
+	it('satisfies: the message of a refine', () => {
+		const even = satisfies(z.number(), (value) => value % 2 === 0, 'must be even');
+		expect(even.safeParse(3).error?.issues).toEqual([{ code: 'custom', path: [], message: 'must be even' }]);
+		expect(even.parse(4)).toBe(4);
 	});
 });

@@ -2,11 +2,14 @@ import { z } from 'zod';
 
 import {
 	amount,
+	checked,
 	exactNumber,
 	httpUrl,
 	jsonObject,
 	optionalText,
+	type Problem,
 	requiredText,
+	satisfies,
 } from './primitives';
 
 /**
@@ -40,17 +43,19 @@ export const LATVIA_ONLY_CATEGORY_CODES: readonly string[] = ['copying_fee'];
 export const GENDERS = ['m', 'f'] as const;
 export const CURRENCIES = ['EUR'] as const;
 
+const CATEGORY_CODE = /^[a-z0-9_]+$/;
+
 const assetShape = z
 	.object(
 		{
 			// Inbank applies CATEGORY_BASED when type is missing; we keep that meaning when validating.
 			type: z.enum(ASSET_TYPES).optional(),
 			modelId: optionalText().optional(),
-			categoryCode: optionalText()
-				.refine((code) => code === '' || /^[a-z0-9_]+$/.test(code), {
-					message: 'must be a category code such as add_on, shipping_fee or phone',
-				})
-				.optional(),
+			categoryCode: satisfies(
+				optionalText(),
+				(code) => code === '' || CATEGORY_CODE.test(code),
+				'must be a category code such as add_on, shipping_fee or phone',
+			).optional(),
 			modelName: requiredText(),
 			netPrice: amount(),
 		},
@@ -61,7 +66,7 @@ const assetShape = z
 export type Asset = z.output<typeof assetShape>;
 
 /** What the asset's type requires of it (modelId for MODEL_BASED, categoryCode for CATEGORY_BASED). */
-function typeIssues(value: Asset): Array<{ path: string[]; message: string }> {
+function typeIssues(value: Asset): Problem[] {
 	const type = value.type ?? 'CATEGORY_BASED';
 	if (type === 'MODEL_BASED' && !value.modelId) {
 		return [{ path: ['modelId'], message: 'is required for a MODEL_BASED asset' }];
@@ -77,29 +82,18 @@ export const HERO_DEVICE_MESSAGE =
 	'must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId';
 
 function assetList<T extends typeof assetShape>(shape: T) {
+	// Each asset is checked on its own (a bad asset does not hide the others); its index in the list
+	// (the last step of its path) tells whether it is the hero device.
+	const asset = checked<T, z.output<T>>(shape, (value, path) => {
+		const problems =
+			path[path.length - 1] === 0 && value.type !== 'MODEL_BASED'
+				? [{ path: ['type'], message: HERO_DEVICE_MESSAGE }]
+				: typeIssues(value as Asset);
+		return problems.length > 0 ? { problems } : { value: value as z.output<T> };
+	});
 	return z
-		.array(z.unknown(), { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
-		.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' })
-		.transform((list, ctx): Array<z.output<T>> => {
-			const out: Array<z.output<T>> = [];
-			list.forEach((item, index) => {
-				const parsed = shape.safeParse(item);
-				if (!parsed.success) {
-					for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [index, ...issue.path] });
-					return;
-				}
-				const value = parsed.data as z.output<T>;
-				const problems =
-					index === 0 && value.type !== 'MODEL_BASED'
-						? [{ path: ['type'], message: HERO_DEVICE_MESSAGE }]
-						: typeIssues(value);
-				for (const problem of problems) {
-					ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...problem.path], message: problem.message });
-				}
-				out.push(value);
-			});
-			return out;
-		});
+		.array(asset, { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
+		.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' });
 }
 
 /**
@@ -196,16 +190,18 @@ export const posSessionCreateRequest = z
 			locale: requiredText().regex(/^[a-z]{2}-[A-Z]{2}$/, {
 				message: 'must be a language-country code such as et-EE, lv-LV, pl-PL, cs-CZ or en-US',
 			}),
-			validUntil: requiredText()
-				.refine((value) => ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value)), {
-					message:
-						'must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00',
-				})
+			validUntil: checked(requiredText(), (value) => {
+				if (!ISO_WITH_OFFSET.test(value) || Number.isNaN(Date.parse(value))) {
+					return {
+						problems: [
+							{ message: 'must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00' },
+						],
+					};
+				}
 				// Checked when the item is validated: a session that expires before it starts is a mistake.
-				.refine((value) => !ISO_WITH_OFFSET.test(value) || Date.parse(value) > Date.now(), {
-					message: 'must be in the future',
-				})
-				.optional(),
+				if (Date.parse(value) <= Date.now()) return { problems: [{ message: 'must be in the future' }] };
+				return { value };
+			}).optional(),
 			userIp: requiredText().ip({ message: 'must be an IPv4 or IPv6 address' }).optional(),
 			customerData: customerData.optional(),
 			customerContactData: customerContactData.optional(),
@@ -246,18 +242,20 @@ export function countryIssues(body: PosSessionCreateRequest, country: string) {
 }
 
 /** What Inbank answers with 201. Some integrations name the id posSessionUuid. */
-export const posSessionCreateResponse = z
-	.object({
-		uuid: z.string().min(1).optional(),
-		posSessionUuid: z.string().min(1).optional(),
-		status: z.string().min(1),
-		redirectUrl: z.string().url(),
-	})
-	.passthrough()
-	.refine((value) => Boolean(value.uuid ?? value.posSessionUuid), {
-		message: 'has neither uuid nor posSessionUuid',
-		path: ['uuid'],
-	});
+export const posSessionCreateResponse = checked(
+	z
+		.object({
+			uuid: z.string().min(1).optional(),
+			posSessionUuid: z.string().min(1).optional(),
+			status: z.string().min(1),
+			redirectUrl: z.string().url(),
+		})
+		.passthrough(),
+	(value) =>
+		value.uuid ?? value.posSessionUuid
+			? { value }
+			: { problems: [{ path: ['uuid'], message: 'has neither uuid nor posSessionUuid' }] },
+);
 
 /** Session states Inbank documents; callbacks and GET answers carry one of these. */
 export const POS_SESSION_STATUSES = [

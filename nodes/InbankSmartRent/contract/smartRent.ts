@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { amount, exactNumber, requiredText } from './primitives';
+import { amount, checked, exactNumber, requiredText } from './primitives';
 import { calculationAssets, uuidParameter } from './posSession';
 
 /**
@@ -55,7 +55,7 @@ export const rentalContractResponse = z.object({ status: z.string().min(1) }).pa
 
 const IMEI = /^\d{15}$/;
 
-export const assetIdentifier = z
+const assetIdentifierShape = z
 	.object(
 		{
 			identifierType: z.enum(ASSET_IDENTIFIER_TYPES),
@@ -63,19 +63,15 @@ export const assetIdentifier = z
 		},
 		{ invalid_type_error: 'must be an object (identifierType, identifier)' },
 	)
-	.strict()
-	.superRefine((value, ctx) => {
-		if (value.identifierType === 'IMEI' && !IMEI.test(value.identifier.replace(/[\s-]/g, ''))) {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				path: ['identifier'],
-				message: 'must be an IMEI of 15 digits',
-			});
-		}
-	})
-	.transform((value) =>
-		value.identifierType === 'IMEI' ? { ...value, identifier: value.identifier.replace(/[\s-]/g, '') } : value,
-	);
+	.strict();
+
+/** An IMEI is sent as its 15 digits: spaces and dashes copied from a box label are dropped. */
+export const assetIdentifier = checked(assetIdentifierShape, (value) => {
+	if (value.identifierType !== 'IMEI') return { value };
+	const identifier = value.identifier.replace(/[\s-]/g, '');
+	if (!IMEI.test(identifier)) return { problems: [{ path: ['identifier'], message: 'must be an IMEI of 15 digits' }] };
+	return { value: { ...value, identifier } };
+});
 
 /** PATCH …/contracts/{contractUuid}/asset-identifiers: the hero device's identifiers only. */
 export const assetIdentifiersRequest = z.object({
