@@ -371,6 +371,7 @@ export function buildBodyFromFields(get: (name: string, fallback?: unknown) => u
 	const contact = (get('customerContactData', {}) as IDataObject)?.contact as IDataObject | undefined;
 	const merchants = (get('merchants', {}) as IDataObject)?.merchant as IDataObject[] | undefined;
 	const urls = (get('partnerUrls', {}) as IDataObject)?.urls as IDataObject | undefined;
+	const integrationInfo = parseJsonParameter(fields.integrationInfo, 'integrationInfo');
 
 	const body: Record<string, unknown> = {
 		productCode: get('productCode'),
@@ -417,7 +418,8 @@ export function buildBodyFromFields(get: (name: string, fallback?: unknown) => u
 					callbackUrl: text(urls.callbackUrl),
 				}
 			: undefined,
-		integrationInfo: parseJsonParameter(fields.integrationInfo, 'integrationInfo'),
+		// The default here rather than in withIntegrationInfo: no second copy of the body per item.
+		integrationInfo: integrationInfo === undefined ? DEFAULT_INTEGRATION_INFO : integrationInfo,
 		additionalData: emptyObjectToUndefined(
 			parseJsonParameter(fields.additionalData, 'additionalData'),
 		),
@@ -436,7 +438,9 @@ function dropUndefined(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(dropUndefined);
 	if (value && typeof value === 'object') {
 		const out: Record<string, unknown> = {};
-		for (const [key, entry] of Object.entries(value)) {
+		// for…in over a plain object: no entries array per object (this runs for every item).
+		for (const key in value) {
+			const entry = (value as Record<string, unknown>)[key];
 			if (entry !== undefined) out[key] = dropUndefined(entry);
 		}
 		return out;
