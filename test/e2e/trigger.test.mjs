@@ -52,7 +52,8 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		]);
 		await n8n.importWorkflows([
 			triggerWorkflow('trigAll00000001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL),
-			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl, CREDENTIAL),
+			// Version 1 (workflows built before 1.1) behaves the same.
+			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl, CREDENTIAL, { typeVersion: 1 }),
 		]);
 		await n8n.publish('trigAll00000001');
 		await n8n.publish('trigDone0000001');
@@ -75,6 +76,22 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		assert.equal(runs[0].json.status, 'granted');
 		assert.equal(runs[0].json.verification, 'signature');
 		assert.equal(JSON.stringify(runs[0].json).includes('hmac'), false);
+	});
+
+	it('a signed callback with a content type n8n does not parse is read and verified all the same', async () => {
+		recorder.requests.length = 0;
+		const uuid = randomUUID();
+		const body = JSON.stringify(sign('granted', uuid));
+		const res = await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
+		assert.equal(res.status, 200, await res.text());
+		const forged = JSON.stringify(sign('granted', randomUUID(), { key: 'not-the-key' }));
+		const refused = await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: forged });
+		assert.equal(refused.status, 401);
+		await settle(recorder, 1);
+		assert.deepEqual(
+			executions().map((r) => r.json.uuid),
+			[uuid],
+		);
 	});
 
 	it('forged, tampered, unsigned and replayed callbacks get 401 and run nothing', async () => {
