@@ -1,10 +1,11 @@
 // Profiles n8n (node --cpu-prof) while it takes signed callbacks, for the trigger or the Webhook + Code build,
 // and prints where the main process spent its CPU. `node scripts/bench/profile-callbacks.mjs [trigger|webhook]`
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { N8n, PACKAGE_NAME } from '../../test/e2e/lib/n8n.mjs';
+import { frameName, largestProfile, packageOf, top } from './lib/cpu-profile.mjs';
 
 const which = process.argv[2] ?? 'trigger';
 const COUNT = Number(process.env.BENCH_CALLBACKS ?? 300);
@@ -47,32 +48,17 @@ try {
 } finally {
 	await n8n.stop();
 }
-const files = readdirSync(dir).map((f) => join(dir, f));
-const file = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
-const profile = JSON.parse(readFileSync(file, 'utf8'));
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const dt = new Map();
-profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const pkg = (url) => (url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)?.pop() ?? url.split('/').slice(-2).join('/')).replace('node_modules/', '');
-// Inclusive time per function name (counted once per sample), to see which n8n steps cost most.
+const { file, time, chain } = largestProfile(dir);
+// Inclusive time per function (counted once per sample), to see which n8n steps cost most.
 const inclusive = new Map();
 const selfByPkg = new Map();
 let total = 0;
-for (const [id, us] of dt) {
-	const leaf = byId.get(id);
-	if (['(idle)', '(program)'].includes(leaf.callFrame.functionName)) continue;
+for (const [id, us] of time) {
+	const frames = chain(id);
+	if (['(idle)', '(program)'].includes(frames[0].callFrame.functionName)) continue;
 	total += us;
-	selfByPkg.set(pkg(leaf.callFrame.url) || leaf.callFrame.functionName, (selfByPkg.get(pkg(leaf.callFrame.url) || leaf.callFrame.functionName) ?? 0) + us);
-	const seen = new Set();
-	for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
-		const n = byId.get(cur);
-		const key = `${n.callFrame.functionName || '(anon)'} ${pkg(n.callFrame.url)}:${n.callFrame.lineNumber}`;
-		if (seen.has(key)) continue;
-		seen.add(key);
-		inclusive.set(key, (inclusive.get(key) ?? 0) + us);
-	}
+	const p = packageOf(frames[0].callFrame.url) || frames[0].callFrame.functionName;
+	selfByPkg.set(p, (selfByPkg.get(p) ?? 0) + us);
+	for (const key of new Set(frames.map(frameName))) inclusive.set(key, (inclusive.get(key) ?? 0) + us);
 }
-const top = (m, k) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`).join('\n');
 console.log(`profile ${file}\nbusy CPU: ${(total / 1000).toFixed(0)} ms (${(total / 1000 / COUNT).toFixed(1)} ms per callback)\n-- self, by package --\n${top(selfByPkg, 12)}\n-- inclusive, by function --\n${top(inclusive, Number(process.env.PROFILE_TOP ?? 70))}`);

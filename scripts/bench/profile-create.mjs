@@ -1,11 +1,12 @@
 // Profiles one run of the create benchmark's sequential variant inside n8n (node --cpu-prof) and prints
 // the functions with the most self time, grouped by package. `node scripts/bench/profile-create.mjs [ours|http]`
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { N8n, PACKAGE_NAME } from '../../test/e2e/lib/n8n.mjs';
+import { frameName, largestProfile, packageOf, top } from './lib/cpu-profile.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../../test/support/http-recorder.js');
@@ -37,35 +38,24 @@ try {
 	await server.close();
 }
 // The execute process wrote the largest profile.
-const files = readdirSync(dir).map((f) => join(dir, f));
-const file = files.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
-const profile = JSON.parse(readFileSync(file, 'utf8'));
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const dt = new Map();
-profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const pkg = (url) => (url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)?.pop() ?? url.split('/').slice(-2).join('/')).replace('node_modules/', '');
+const { file, time, chain } = largestProfile(dir);
 // Time spent while the node under test was on the stack, by the package of the running function, and
 // by the first function of another package called from the node's own code (what the node pays for).
 const nodeUrl = which === 'ours' ? /nodes\/node_modules\/n8n-nodes-inbank\// : /HttpRequest/;
 const byPkg = new Map();
 const byEntry = new Map();
 let total = 0;
-for (const [id, us] of dt) {
-	const chain = [];
-	for (let cur = id; cur !== undefined; cur = parent.get(cur)) chain.push(byId.get(cur));
-	const ownIndex = chain.findIndex((n) => nodeUrl.test(n.callFrame.url) && n.callFrame.functionName !== '');
+for (const [id, us] of time) {
+	const frames = chain(id);
+	const ownIndex = frames.findIndex((n) => nodeUrl.test(n.callFrame.url) && n.callFrame.functionName !== '');
 	// Module loading at start is not the node's work.
-	if (chain.some((n) => n.callFrame.functionName === 'require')) continue;
-	if (ownIndex < 0) continue;
+	if (ownIndex < 0 || frames.some((n) => n.callFrame.functionName === 'require')) continue;
 	total += us;
-	const leaf = chain[0];
-	const p = pkg(leaf.callFrame.url) || leaf.callFrame.functionName;
+	const leaf = frames[0];
+	const p = packageOf(leaf.callFrame.url) || leaf.callFrame.functionName;
 	byPkg.set(p, (byPkg.get(p) ?? 0) + us);
-	const entry = chain[ownIndex - 1] ?? chain[ownIndex];
-	const key = `${chain[ownIndex].callFrame.functionName} -> ${entry.callFrame.functionName || '(anon)'} ${pkg(entry.callFrame.url)}:${entry.callFrame.lineNumber}`;
+	const entry = frames[ownIndex - 1] ?? frames[ownIndex];
+	const key = `${frames[ownIndex].callFrame.functionName} -> ${frameName(entry)}`;
 	byEntry.set(key, (byEntry.get(key) ?? 0) + us);
 }
-const top = (m, k) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`).join('\n');
 console.log(`profile ${file}\nCPU with the node on the stack: ${(total / 1000).toFixed(0)} ms\n-- by package --\n${top(byPkg, 12)}\n-- by call out of the node --\n${top(byEntry, 25)}`);
