@@ -271,7 +271,7 @@ export class InbankSmartRentTrigger implements INodeType {
 			{ retentionMs: (rememberDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000 },
 		);
 		// Assigning the top-level key is what makes n8n notice the change and save it.
-		if (!isTest) staticData.deliveries = claim.record;
+		if (!isTest && claim.changed) staticData.deliveries = claim.record;
 		if (claim.duplicate) {
 			this.logger.debug(`Inbank Smart Rent Trigger: duplicate delivery of ${callback.status} for ${callback.uuid} acknowledged`);
 			return { webhookResponse: 'OK' };

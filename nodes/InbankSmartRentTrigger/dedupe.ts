@@ -33,6 +33,11 @@ export interface ClaimResult {
 	firstSeenAt?: number;
 	/** What to store back into static data (only meaningful when persisting). */
 	record: DeliveryRecord;
+	/**
+	 * Whether `record` differs from what was stored. A repeat that finds everything already stored needs
+	 * no save: n8n writes the workflow's static data to its database whenever it is assigned.
+	 */
+	changed: boolean;
 }
 
 /**
@@ -63,27 +68,35 @@ export function claimDelivery(
 	// Union of stored and remembered deliveries within retention; sorted only when over the limit.
 	const merged: DeliveryRecord = {};
 	let size = 0;
+	let changed = !duplicate;
 	const keep = (k: string, at: number) => {
 		if (at < oldest) return;
 		const known = merged[k];
 		if (known === undefined) size++;
 		if (known === undefined || at < known) merged[k] = at;
 	};
-	for (const k in stored) keep(k, stored[k]);
-	for (const [k, at] of seen) keep(k, at);
+	for (const k in stored) {
+		if (stored[k] < oldest) changed = true;
+		keep(k, stored[k]);
+	}
+	for (const [k, at] of seen) {
+		if (merged[k] === undefined && at >= oldest) changed = true;
+		keep(k, at);
+	}
 	let record = merged;
 	if (size > limit) {
 		const newest = Object.entries(merged)
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, limit);
 		record = Object.fromEntries(newest);
+		changed = true;
 		// Memory follows the same bounds, so a long-running process does not grow without end.
 		if (seen.size > limit) {
 			seen.clear();
 			for (const [k, at] of newest) seen.set(k, at);
 		}
 	}
-	return { duplicate, firstSeenAt: duplicate ? previous : undefined, record };
+	return { duplicate, firstSeenAt: duplicate ? previous : undefined, record, changed };
 }
 
 function sanitise(value: unknown): DeliveryRecord {

@@ -199,6 +199,22 @@ describe('delivery ledger (dedupe)', () => {
 		expect(MAX_REMEMBERED).toBeGreaterThanOrEqual(1000);
 	});
 
+	it('says when the stored record needs saving: a new delivery, a heal or an expiry, not a known repeat', () => {
+		const key = deliveryKey('u-5', 'granted');
+		const first = claimDelivery('wf:save', key, {}, now, { retentionMs: 10_000 });
+		expect(first.changed).toBe(true);
+		// The repeat finds the record it would write already stored.
+		const repeat = claimDelivery('wf:save', key, first.record, now + 1, { retentionMs: 10_000 });
+		expect(repeat).toMatchObject({ duplicate: true, changed: false });
+		// A repeat that started from an older stored record (a concurrent save lost the key) heals it.
+		expect(claimDelivery('wf:save', key, {}, now + 2, { retentionMs: 10_000 }).changed).toBe(true);
+		// A repeat whose stored record holds an expired delivery prunes it.
+		const expired = { ...first.record, [deliveryKey('u-old', 'granted')]: now - 20_000 };
+		const pruned = claimDelivery('wf:save', key, expired, now + 3, { retentionMs: 10_000 });
+		expect(pruned.changed).toBe(true);
+		expect(Object.keys(pruned.record)).toEqual([key]);
+	});
+
 	it('ignores garbage in the stored record', () => {
 		const result = claimDelivery('wf:node', deliveryKey('u-4', 'granted'), { evil: 'x', ['a'.repeat(32)]: 'NaN' }, now);
 		expect(Object.keys(result.record)).toEqual([deliveryKey('u-4', 'granted')]);
