@@ -83,7 +83,7 @@ export class InbankApi implements ICredentialType {
 
 	/**
 	 * The bearer header, set by a function rather than n8n's generic template: n8n evaluates a template
-	 * with its expression engine on every request (≈ 0.4 ms each, measured), which was a third of the
+	 * with its expression engine on every request (≈ 0.5–1 ms each in n8n 2.41, measured), a third of the
 	 * per-item cost of a 1,000-item Create POS Session run.
 	 */
 	async authenticate(

@@ -6,13 +6,27 @@
 //   3. Validation + body building per item (microbenchmark) and the packed tarball size.
 // BENCH_REPS (default 5), BENCH_CALLBACKS (default 2000), BENCH_ITEMS (default 1000) scale it.
 import { execFile } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { N8n, nodeOutput, packPackage, PACKAGE_NAME, REPO } from '../../test/e2e/lib/n8n.mjs';
+import { N8n, packPackage, REPO } from '../../test/e2e/lib/n8n.mjs';
+import {
+	bodyOf,
+	callbackPath,
+	callbackWorkflow,
+	CREDENTIAL,
+	credentialData,
+	httpNode,
+	itemsWorkflow as itemsWorkflowOf,
+	KEY,
+	ourJsonNode,
+	ourNode,
+	SHOP,
+	signedCallback,
+} from './lib/workloads.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../../test/support/http-recorder.js');
@@ -25,12 +39,8 @@ const CONCURRENCY = 8;
 // BENCH_ONLY=create,latency,callbacks,micro: a part of the run, printed but not written to BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const runs = (part) => !ONLY || ONLY.has(part);
-const KEY = 'bench-api-key-0123456789';
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const CREDENTIAL = { id: 'inbankBench0001', name: 'Inbank bench' };
 // What a user of the HTTP Request node would keep the API key in.
 const HEADER_AUTH = { id: 'headerBench0001', name: 'Inbank key as header' };
-const { version } = require('../../package.json');
 
 const median = (xs) => {
 	const s = [...xs].sort((a, b) => a - b);
@@ -40,99 +50,7 @@ const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 const log = (line) => console.log(`[bench] ${line}`);
 
 // ---- 1. create sessions ----------------------------------------------------------------------------
-const bodyOf = (i) => ({
-	productCode: 'smart_rent_bench',
-	currency: 'EUR',
-	locale: 'et-EE',
-	purchase: { purchaseReference: String(i), description: `Order ${i}` },
-	rentalApplicationData: {
-		insuranceUsed: true,
-		assets: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 449 }],
-		period: 24,
-	},
-	integrationInfo: { ecom_platform: 'n8n', Module: `${PACKAGE_NAME}@${version}` },
-});
-
-function itemsWorkflow(id, target) {
-	const start = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-	const items = {
-		id: 'items',
-		name: 'Items',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [200, 0],
-		parameters: { jsCode: `return Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { i } }));` },
-	};
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { saveDataSuccessExecution: 'none' },
-		nodes: [start, items, { ...target, name: 'Target', position: [400, 0] }],
-		connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'Target', type: 'main', index: 0 }]] } },
-	};
-}
-
-function ourNode(concurrency) {
-	return {
-		id: 'target',
-		type: `${PACKAGE_NAME}.inbankSmartRent`,
-		typeVersion: 1,
-		credentials: { inbankApi: CREDENTIAL },
-		parameters: {
-			resource: 'posSession',
-			operation: 'create',
-			productCode: 'smart_rent_bench',
-			locale: 'et-EE',
-			period: 24,
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 449 }] },
-			purchaseDescription: '={{ "Order " + $json.i }}',
-			additionalFields: { purchaseReference: '={{ String($json.i) }}' },
-			options: { concurrency, retries: 0 },
-		},
-	};
-}
-
-// The body as one n8n expression, the way an HTTP Request user writes it (and our node's JSON mode takes it).
-function bodyExpression() {
-	const body = JSON.stringify(bodyOf('__I__'))
-		.replace('"purchaseReference":"__I__"', '"purchaseReference":String($json.i)')
-		.replace('"description":"Order __I__"', '"description":"Order " + $json.i')
-		// n8n's expression syntax ends at the first "}}": keep nested objects' braces apart.
-		.replace(/\}\}/g, '} }')
-		.replace(/\}\}/g, '} }');
-	return `={{ JSON.stringify(${body}) }}`;
-}
-
-function ourJsonNode(concurrency) {
-	return {
-		id: 'target',
-		type: `${PACKAGE_NAME}.inbankSmartRent`,
-		typeVersion: 1,
-		credentials: { inbankApi: CREDENTIAL },
-		parameters: { resource: 'posSession', operation: 'create', inputMode: 'json', requestBody: bodyExpression(), options: { concurrency, retries: 0 } },
-	};
-}
-
-function httpNode(url, batching, { headerAuthCredential } = {}) {
-	return {
-		id: 'target',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		...(headerAuthCredential ? { credentials: { httpHeaderAuth: headerAuthCredential } } : {}),
-		parameters: {
-			method: 'POST',
-			url,
-			...(headerAuthCredential
-				? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
-				: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${KEY}` }] } }),
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: bodyExpression(),
-			options: batching ? { batching: { batch: batching } } : {},
-		},
-	};
-}
+const itemsWorkflow = (id, target) => itemsWorkflowOf(id, target, ITEMS);
 
 async function benchCreate(n8n, server) {
 	const url = `${server.baseUrl}/partner/v3/shops/${SHOP}/pos-sessions`;
@@ -239,45 +157,6 @@ async function benchLatency(n8n, server) {
 }
 
 // ---- 2. callbacks -----------------------------------------------------------------------------------
-const HMAC_CODE = `const crypto = require('crypto');
-const { hmac, timestamp, message } = $json.body;
-const expected = crypto.createHmac('sha512', 'KEY').update(timestamp + '.' + message).digest('hex');
-const a = Buffer.from(String(hmac), 'hex');
-const b = Buffer.from(expected, 'hex');
-if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) throw new Error('bad signature');
-if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) throw new Error('stale');
-const { uuid, status } = JSON.parse(message);
-return [{ json: { uuid, status } }];`.replace('KEY', KEY);
-
-function callbackWorkflows(triggerWebhookId, webhookWebhookId) {
-	const noop = (x) => ({ id: `noop${x}`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
-	return [
-		{
-			id: 'bench-trigger-ours',
-			name: 'bench-trigger-ours',
-			active: false,
-			settings: {},
-			nodes: [
-				{ id: 't', name: 'Trigger', type: `${PACKAGE_NAME}.inbankSmartRentTrigger`, typeVersion: 1.1, position: [0, 0], webhookId: triggerWebhookId, credentials: { inbankApi: CREDENTIAL }, parameters: { fetchSession: false } },
-				noop(250),
-			],
-			connections: { Trigger: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-		},
-		{
-			id: 'bench-webhook-code',
-			name: 'bench-webhook-code',
-			active: false,
-			settings: {},
-			nodes: [
-				{ id: 'w', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: webhookWebhookId, parameters: { httpMethod: 'POST', path: webhookWebhookId, responseMode: 'onReceived', options: {} } },
-				{ id: 'c', name: 'Verify HMAC', type: 'n8n-nodes-base.code', typeVersion: 2, position: [250, 0], parameters: { mode: 'runOnceForAllItems', jsCode: HMAC_CODE } },
-				noop(500),
-			],
-			connections: { Webhook: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] }, 'Verify HMAC': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-		},
-	];
-}
-
 async function countExecutions(n8n, workflowId) {
 	const script = `const { DatabaseSync } = require('node:sqlite');
 const db = new DatabaseSync(${JSON.stringify(join(n8n.home, '.n8n', 'database.sqlite'))}, { readOnly: true });
@@ -296,11 +175,9 @@ async function fireCallbacks(url, count, concurrency = 20) {
 		Array.from({ length: concurrency }, async () => {
 			while (next < count) {
 				next++;
-				const timestamp = String(Math.floor(Date.now() / 1000));
-				const message = JSON.stringify({ uuid: randomUUID(), status: 'granted' });
-				const hmac = createHmac('sha512', KEY).update(`${timestamp}.${message}`).digest('hex');
+				const init = signedCallback();
 				const t = performance.now();
-				const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ hmac, timestamp, message }) });
+				const res = await fetch(url, init);
 				await res.text();
 				latencies.push(performance.now() - t);
 				statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -313,14 +190,17 @@ async function fireCallbacks(url, count, concurrency = 20) {
 async function benchCallbacks(n8n) {
 	const triggerId = randomUUID();
 	const webhookId = randomUUID();
-	await n8n.importWorkflows(callbackWorkflows(triggerId, webhookId));
+	await n8n.importWorkflows([
+		callbackWorkflow('trigger', 'bench-trigger-ours', triggerId),
+		callbackWorkflow('webhook', 'bench-webhook-code', webhookId),
+	]);
 	await n8n.publish('bench-trigger-ours');
 	await n8n.publish('bench-webhook-code');
 	await n8n.start();
 	const results = {};
 	for (const [id, label, path, workflowId] of [
-		['trigger', 'Inbank Smart Rent Trigger (signature check, dedupe)', `${triggerId}/callback`, 'bench-trigger-ours'],
-		['webhook', 'Webhook node + Code node (same HMAC check)', webhookId, 'bench-webhook-code'],
+		['trigger', 'Inbank Smart Rent Trigger (signature check, dedupe)', callbackPath('trigger', triggerId), 'bench-trigger-ours'],
+		['webhook', 'Webhook node + Code node (same HMAC check)', callbackPath('webhook', webhookId), 'bench-webhook-code'],
 	]) {
 		await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }); // registration warm-up
 		const before = await countExecutions(n8n, workflowId);
@@ -479,7 +359,7 @@ async function main() {
 	const n8n = await N8n.create({ env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' } });
 	try {
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: server.baseUrl } },
+			{ ...CREDENTIAL, type: 'inbankApi', data: credentialData(server.baseUrl) },
 			{ ...HEADER_AUTH, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${KEY}` } },
 		]);
 		let create;

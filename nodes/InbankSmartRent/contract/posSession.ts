@@ -7,6 +7,7 @@ import {
 	httpUrl,
 	jsonObject,
 	optionalText,
+	problem,
 	type Problem,
 	requiredText,
 	satisfies,
@@ -192,14 +193,10 @@ export const posSessionCreateRequest = z
 			}),
 			validUntil: checked(requiredText(), (value) => {
 				if (!ISO_WITH_OFFSET.test(value) || Number.isNaN(Date.parse(value))) {
-					return {
-						problems: [
-							{ message: 'must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00' },
-						],
-					};
+					return problem('must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00');
 				}
 				// Checked when the item is validated: a session that expires before it starts is a mistake.
-				if (Date.parse(value) <= Date.now()) return { problems: [{ message: 'must be in the future' }] };
+				if (Date.parse(value) <= Date.now()) return problem('must be in the future');
 				return { value };
 			}).optional(),
 			userIp: requiredText().ip({ message: 'must be an IPv4 or IPv6 address' }).optional(),

@@ -70,16 +70,17 @@ export function checked<Inner extends z.ZodTypeAny, Output = z.output<Inner>>(
 	return new ZodChecked<Inner, Output>({ inner, check });
 }
 
+/** The verdict for one problem with the checked value itself. */
+export const problem = (message: string): Verdict<never> => ({ problems: [{ message }] });
+
 /** `inner` whose value must also pass `test`; otherwise `message` (refine, at a fraction of its cost). */
 export function satisfies<Inner extends z.ZodTypeAny>(
 	inner: Inner,
 	test: (value: z.output<Inner>) => boolean,
 	message: string,
 ): ZodChecked<Inner, z.output<Inner>> {
-	return checked(inner, (value) => (test(value) ? { value } : { problems: [{ message }] }));
+	return checked(inner, (value) => (test(value) ? { value } : problem(message)));
 }
-
-const problem = (message: string): Verdict<never> => ({ problems: [{ message }] });
 
 /**
  * A number, also when an earlier node hands it over as an exact decimal string ("799.90").
