@@ -49,24 +49,25 @@ export function itemsWorkflow(id, target, count) {
 	};
 }
 
+/** Inbank Smart Rent → Create POS Session with these input parameters, Concurrency and no retries. */
+const createNode = (concurrency, input) => ({
+	id: 'target',
+	type: `${PACKAGE_NAME}.inbankSmartRent`,
+	typeVersion: 1,
+	credentials: { inbankApi: CREDENTIAL },
+	parameters: { resource: 'posSession', operation: 'create', ...input, options: { concurrency, retries: 0 } },
+});
+
+/** Fields mode: the fields that vary per item as two expressions. */
 export function ourNode(concurrency) {
-	return {
-		id: 'target',
-		type: `${PACKAGE_NAME}.inbankSmartRent`,
-		typeVersion: 1,
-		credentials: { inbankApi: CREDENTIAL },
-		parameters: {
-			resource: 'posSession',
-			operation: 'create',
-			productCode: 'smart_rent_bench',
-			locale: 'et-EE',
-			period: 24,
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 449 }] },
-			purchaseDescription: '={{ "Order " + $json.i }}',
-			additionalFields: { purchaseReference: '={{ String($json.i) }}' },
-			options: { concurrency, retries: 0 },
-		},
-	};
+	return createNode(concurrency, {
+		productCode: 'smart_rent_bench',
+		locale: 'et-EE',
+		period: 24,
+		assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 449 }] },
+		purchaseDescription: '={{ "Order " + $json.i }}',
+		additionalFields: { purchaseReference: '={{ String($json.i) }}' },
+	});
 }
 
 // The body as one n8n expression, the way an HTTP Request user writes it (and our node's JSON mode takes it).
@@ -80,14 +81,9 @@ export function bodyExpression() {
 	return `={{ JSON.stringify(${body}) }}`;
 }
 
+/** JSON mode: the whole body as one expression, as the HTTP Request node gets it. */
 export function ourJsonNode(concurrency) {
-	return {
-		id: 'target',
-		type: `${PACKAGE_NAME}.inbankSmartRent`,
-		typeVersion: 1,
-		credentials: { inbankApi: CREDENTIAL },
-		parameters: { resource: 'posSession', operation: 'create', inputMode: 'json', requestBody: bodyExpression(), options: { concurrency, retries: 0 } },
-	};
+	return createNode(concurrency, { inputMode: 'json', requestBody: bodyExpression() });
 }
 
 export function httpNode(url, batching, { headerAuthCredential } = {}) {
