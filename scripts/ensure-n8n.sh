@@ -1,41 +1,127 @@
 #!/usr/bin/env bash
-# Installs once, then reuses from a cache: a Node 24 binary and n8n from the npm registry, for the
-# real-n8n tests and the demo (n8n 2.41.x needs Node >= 24; the machine may have Node 20).
+# A Node 24 binary and n8n from the npm registry, for the real-n8n tests and the demo (n8n 2.x needs
+# Node >= 24; the machine may have Node 20). Installed once into a cache, and CHECKED on every use:
+# the cached Node runs, n8n's native sqlite3 loads, `n8n --version` answers. A broken or half-written
+# cache (killed mid-install, disk full, a build that silently did nothing) is repaired in place.
 # Prints the cache directory as the last line of stdout; progress goes to stderr.
+#   N8N_VERSION=1.123.81 bash scripts/ensure-n8n.sh   # another n8n line, in its own cache folder
 set -euo pipefail
 N8N_VERSION="${N8N_VERSION:-2.41.1}"
 NODE_MAJOR="${NODE_MAJOR:-24}"
 CACHE_ROOT="${INBANK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-inbank}"
 DIR="$CACHE_ROOT/n8n-$N8N_VERSION-node$NODE_MAJOR"
 log() { echo "[ensure-n8n] $*" >&2; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
 
 case "$(uname -m)" in
   x86_64) ARCH=x64 ;;
   aarch64 | arm64) ARCH=arm64 ;;
-  *) log "unsupported CPU $(uname -m)"; exit 1 ;;
+  *) die "unsupported CPU $(uname -m)" ;;
 esac
 NODE_PKG="node-linux-$ARCH"
+NODE_BIN="$DIR/node_modules/$NODE_PKG/bin/node"
+N8N_BIN="$DIR/node_modules/n8n/bin/n8n"
 
-if [ -f "$DIR/.complete" ]; then
-  log "using the cached n8n $N8N_VERSION and Node $NODE_MAJOR in $DIR"
+# `npm run` exports the project's .npmrc (ignore-scripts=true) to child processes: every npm call
+# below states the setting it needs instead of inheriting it.
+unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
+
+# One installer at a time per cache folder (parallel test files, a demo started during a test run).
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.lock-n8n-$N8N_VERSION-node$NODE_MAJOR"
+if ! flock -n 9; then
+  log "another process is preparing $DIR; waiting for it"
+  flock 9
+fi
+
+# Each check prints nothing and returns 0 when that part of the cache works.
+node_ok() { [ -x "$NODE_BIN" ] && [[ "$("$NODE_BIN" -v 2>/dev/null)" == "v$NODE_MAJOR."* ]]; }
+sqlite_ok() {
+  # Resolved the way n8n resolves it (from n8n's own folder), loaded by the cached Node.
+  (cd "$DIR/node_modules/n8n" 2>/dev/null && "$NODE_BIN" -e 'require(require.resolve("sqlite3", { paths: [process.cwd()] }))' >/dev/null 2>&1)
+}
+n8n_ok() {
+  [ -f "$N8N_BIN" ] || return 1
+  local version
+  version="$(N8N_USER_FOLDER="$DIR/.check" timeout 120 "$NODE_BIN" "$N8N_BIN" --version 2>/dev/null | tail -1)" || return 1
+  [ "$version" = "$N8N_VERSION" ]
+}
+problem() {
+  if ! node_ok; then
+    echo "Node $NODE_MAJOR ($NODE_PKG) is missing or does not run"
+  elif [ ! -f "$N8N_BIN" ]; then
+    echo "n8n $N8N_VERSION is missing or half-installed"
+  elif ! sqlite_ok; then
+    echo "n8n's native sqlite3 module does not load (not built for this machine)"
+  elif ! n8n_ok; then
+    echo "\`n8n --version\` does not answer $N8N_VERSION"
+  fi
+}
+
+# Heartbeat while a long command runs, so a first run shows progress instead of minutes of silence.
+with_progress() {
+  local what="$1"
+  shift
+  local start=$SECONDS
+  "$@" &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 15
+    if kill -0 "$pid" 2>/dev/null; then
+      log "… $what: $((SECONDS - start)) s, $(du -sm "$DIR" 2>/dev/null | cut -f1) MB in $DIR so far"
+    fi
+  done
+  wait "$pid"
+}
+
+install_packages() {
+  # n8n 1.x depends on xlsx from a CDN outside the npm registry; the same version from the registry.
+  local overrides=''
+  [[ "$N8N_VERSION" == 1.* ]] && overrides=', "overrides": { "xlsx": "0.18.5" }'
+  echo "{ \"name\": \"inbank-n8n-runtime\", \"private\": true$overrides }" >"$DIR/package.json"
+  # Install scripts off: n8n's optional native clients try to download prebuilt binaries, which fails
+  # here. The platform package ships the node binary itself (the `node` wrapper needs a script).
+  log "downloading $NODE_PKG@$NODE_MAJOR and n8n@$N8N_VERSION from the npm registry (first run: several minutes, ~3 GB)"
+  (cd "$DIR" && with_progress "npm install" npm install --no-audit --no-fund --ignore-scripts=true --save-exact \
+    --loglevel=error "$NODE_PKG@$NODE_MAJOR" "n8n@$N8N_VERSION" >&2) ||
+    die "npm install of n8n@$N8N_VERSION failed (network, or disk: $(df -h "$CACHE_ROOT" | awk 'NR==2{print $4}') free). Delete $DIR and run again."
+}
+
+build_sqlite() {
+  # sqlite3 is the one native module n8n cannot run without. It uses N-API: built with the machine's
+  # toolchain (python3, make, g++) it runs on the cached Node 24. Its install script must run here,
+  # whatever the caller's npm settings say.
+  log "building n8n's sqlite3 for this machine (about a minute)"
+  (cd "$DIR" && PATH="$(dirname "$NODE_BIN"):$PATH" with_progress "building sqlite3" \
+    npm rebuild --ignore-scripts=false --foreground-scripts=false --loglevel=error sqlite3 >&2) ||
+    die "building sqlite3 failed. It needs python3, make and g++ (Debian: apt-get install -y python3 make g++). Then run again, or delete $DIR."
+}
+
+mkdir -p "$DIR"
+what="$(problem)"
+if [ -z "$what" ]; then
+  log "using n8n $N8N_VERSION and Node $("$NODE_BIN" -v) from $DIR (checked)"
   echo "$DIR"
   exit 0
 fi
 
-mkdir -p "$DIR"
-cd "$DIR"
-echo '{ "name": "inbank-n8n-runtime", "private": true }' > package.json
-# The platform package ships the node binary itself (the `node` wrapper package needs an install script).
-log "installing $NODE_PKG@$NODE_MAJOR and n8n@$N8N_VERSION with install scripts off (several minutes, ~3 GB)"
-npm install --no-audit --no-fund --ignore-scripts --save-exact --loglevel=error \
-  "$NODE_PKG@$NODE_MAJOR" "n8n@$N8N_VERSION" >&2
-NODE_BIN="$DIR/node_modules/$NODE_PKG/bin/node"
-"$NODE_BIN" -v >/dev/null
+if [ -z "$(ls -A "$DIR/node_modules" 2>/dev/null)" ]; then
+  log "no n8n $N8N_VERSION in the cache yet: installing into $DIR"
+else
+  log "repairing the cache in $DIR: $what"
+fi
+# Reinstall unless only the native build is missing: npm install resumes a half-written tree.
+if ! node_ok || [ ! -f "$N8N_BIN" ] || [ "$what" = "\`n8n --version\` does not answer $N8N_VERSION" ]; then
+  install_packages
+  node_ok || die "Node $NODE_MAJOR did not install ($NODE_BIN does not run). Delete $DIR and run again."
+fi
 log "Node $("$NODE_BIN" -v)"
-# sqlite3 is n8n's only native module it cannot run without; it uses N-API, so building it with the
-# machine's headers works for Node 24 too.
-log "building sqlite3"
-PATH="$(dirname "$NODE_BIN"):$PATH" npm rebuild --loglevel=error sqlite3 >&2
-log "n8n $("$NODE_BIN" node_modules/n8n/bin/n8n --version 2>/dev/null | tail -1)"
-touch .complete
+sqlite_ok || build_sqlite
+sqlite_ok || die "sqlite3 still does not load after building. Delete $DIR and run again; check python3, make and g++."
+n8n_ok || die "\`n8n --version\` does not answer $N8N_VERSION after repair. Delete $DIR and run again."
+rm -f "$DIR/.complete" # markers of older versions of this script are not trusted any more
+log "n8n $N8N_VERSION ready in $DIR"
 echo "$DIR"
