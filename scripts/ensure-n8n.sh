@@ -39,25 +39,32 @@ fi
 
 # Each check prints nothing and returns 0 when that part of the cache works.
 node_ok() { [ -x "$NODE_BIN" ] && [[ "$("$NODE_BIN" -v 2>/dev/null)" == "v$NODE_MAJOR."* ]]; }
-sqlite_ok() {
-  # Resolved the way n8n resolves it (from n8n's own folder), loaded by the cached Node.
-  (cd "$DIR/node_modules/n8n" 2>/dev/null && "$NODE_BIN" -e 'require(require.resolve("sqlite3", { paths: [process.cwd()] }))' >/dev/null 2>&1)
+# Every package n8n declares is in the tree, and sqlite3 and n8n-core load with the cached Node
+# (scripts/lib/check-n8n-runtime.cjs prints what is wrong; exit 1 = packages missing, 2 = a load fails).
+TREE_CHECK="$(cd "$(dirname "$0")" && pwd)/lib/check-n8n-runtime.cjs"
+tree_problem() { (cd "$DIR/node_modules/n8n" 2>/dev/null && "$NODE_BIN" "$TREE_CHECK" 2>&1) || return $?; }
+n8n_version_ok() {
+  [ "$(N8N_USER_FOLDER="$DIR/.check" timeout 60 "$NODE_BIN" "$N8N_BIN" --version 2>/dev/null | tail -1)" = "$N8N_VERSION" ]
 }
-n8n_ok() {
-  [ -f "$N8N_BIN" ] || return 1
-  local version
-  version="$(N8N_USER_FOLDER="$DIR/.check" timeout 120 "$NODE_BIN" "$N8N_BIN" --version 2>/dev/null | tail -1)" || return 1
-  [ "$version" = "$N8N_VERSION" ]
-}
-problem() {
+# Sets WHAT (a sentence) and FIX (install | build | none).
+diagnose() {
+  WHAT="" FIX=none
+  local out rc=0
   if ! node_ok; then
-    echo "Node $NODE_MAJOR ($NODE_PKG) is missing or does not run"
+    WHAT="Node $NODE_MAJOR ($NODE_PKG) is missing or does not run" FIX=install
   elif [ ! -f "$N8N_BIN" ]; then
-    echo "n8n $N8N_VERSION is missing or half-installed"
-  elif ! sqlite_ok; then
-    echo "n8n's native sqlite3 module does not load (not built for this machine)"
-  elif ! n8n_ok; then
-    echo "\`n8n --version\` does not answer $N8N_VERSION"
+    WHAT="n8n $N8N_VERSION is not installed" FIX=install
+  else
+    out="$(tree_problem)" || rc=$?
+    if [ "$rc" = 1 ]; then
+      WHAT="the install is incomplete ($out)" FIX=install
+    elif [ "$rc" != 0 ] && [[ "$out" == sqlite3* ]]; then
+      WHAT="n8n's native sqlite3 module does not load (not built for this machine)" FIX=build
+    elif [ "$rc" != 0 ]; then
+      WHAT="n8n does not load: ${out:-exit $rc}" FIX=install
+    elif ! n8n_version_ok; then
+      WHAT="\`n8n --version\` does not answer $N8N_VERSION" FIX=install
+    fi
   fi
 }
 
@@ -101,8 +108,8 @@ build_sqlite() {
 }
 
 mkdir -p "$DIR"
-what="$(problem)"
-if [ -z "$what" ]; then
+diagnose
+if [ "$FIX" = none ]; then
   log "using n8n $N8N_VERSION and Node $("$NODE_BIN" -v) from $DIR (checked)"
   echo "$DIR"
   exit 0
@@ -111,17 +118,19 @@ fi
 if [ -z "$(ls -A "$DIR/node_modules" 2>/dev/null)" ]; then
   log "no n8n $N8N_VERSION in the cache yet: installing into $DIR"
 else
-  log "repairing the cache in $DIR: $what"
+  log "repairing the cache in $DIR: $WHAT"
 fi
-# Reinstall unless only the native build is missing: npm install resumes a half-written tree.
-if ! node_ok || [ ! -f "$N8N_BIN" ] || [ "$what" = "\`n8n --version\` does not answer $N8N_VERSION" ]; then
-  install_packages
+if [ "$FIX" = install ]; then
+  install_packages # npm install completes a half-written tree in place
   node_ok || die "Node $NODE_MAJOR did not install ($NODE_BIN does not run). Delete $DIR and run again."
+  log "Node $("$NODE_BIN" -v)"
+  diagnose
 fi
-log "Node $("$NODE_BIN" -v)"
-sqlite_ok || build_sqlite
-sqlite_ok || die "sqlite3 still does not load after building. Delete $DIR and run again; check python3, make and g++."
-n8n_ok || die "\`n8n --version\` does not answer $N8N_VERSION after repair. Delete $DIR and run again."
-rm -f "$DIR/.complete" # markers of older versions of this script are not trusted any more
+if [ "$FIX" = build ]; then
+  build_sqlite
+  diagnose
+fi
+[ "$FIX" = none ] || die "$WHAT, and repairing it did not help. Delete $DIR and run again; if it fails the same way, check python3, make, g++ and the free disk ($(df -h "$CACHE_ROOT" | awk 'NR==2{print $4}'))."
+rm -f "$DIR/.complete" # the marker older versions of this script trusted
 log "n8n $N8N_VERSION ready in $DIR"
 echo "$DIR"

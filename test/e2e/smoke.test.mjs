@@ -1,11 +1,11 @@
-// Real-n8n smoke test: the packed package installed into n8n 2.41.1 creates a POS session against a
+// Real-n8n smoke test: the packed package installed into n8n (2.41.1, or E2E_N8N_VERSION) creates a POS session against a
 // local stand-in for Inbank, and refuses an invalid item with a field-named error, sending nothing.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { chainWorkflow, N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
+import { chainWorkflow, N8N_VERSION, N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -45,7 +45,7 @@ const createParameters = {
 };
 
 
-describe('real n8n 2.41.1 smoke', { timeout: 900_000 }, () => {
+describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 	let n8n;
 	let inbank;
 
