@@ -72,13 +72,16 @@ diagnose() {
 with_progress() {
   local what="$1"
   shift
-  local start=$SECONDS
+  local start=$SECONDS npm_cache fetched0
+  # npm downloads into its own cache before it writes the cache folder: show both.
+  npm_cache="$(npm config get cache 2>/dev/null)/_cacache"
+  fetched0="$(du -sm "$npm_cache" 2>/dev/null | cut -f1)"
   "$@" &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     sleep 15
     if kill -0 "$pid" 2>/dev/null; then
-      log "… $what: $((SECONDS - start)) s, $(du -sm "$DIR" 2>/dev/null | cut -f1) MB in $DIR so far"
+      log "… $what: $((SECONDS - start)) s, $(($(du -sm "$npm_cache" 2>/dev/null | cut -f1) - ${fetched0:-0})) MB downloaded, $(du -sm "$DIR" 2>/dev/null | cut -f1) MB in $DIR"
     fi
   done
   wait "$pid"
@@ -91,7 +94,7 @@ install_packages() {
   echo "{ \"name\": \"inbank-n8n-runtime\", \"private\": true$overrides }" >"$DIR/package.json"
   # Install scripts off: n8n's optional native clients try to download prebuilt binaries, which fails
   # here. The platform package ships the node binary itself (the `node` wrapper needs a script).
-  log "downloading $NODE_PKG@$NODE_MAJOR and n8n@$N8N_VERSION from the npm registry (first run: several minutes, ~3 GB)"
+  log "npm install $NODE_PKG@$NODE_MAJOR n8n@$N8N_VERSION from the npm registry (a first run downloads for several minutes and writes ~3 GB; a repair reuses what is there)"
   (cd "$DIR" && with_progress "npm install" npm install --no-audit --no-fund --ignore-scripts=true --save-exact \
     --loglevel=error "$NODE_PKG@$NODE_MAJOR" "n8n@$N8N_VERSION" >&2) ||
     die "npm install of n8n@$N8N_VERSION failed (network, or disk: $(df -h "$CACHE_ROOT" | awk 'NR==2{print $4}') free). Delete $DIR and run again."
