@@ -25,8 +25,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || { log "ERROR: ${missing[*]} missing and no apt-get: install PostgreSQL and redis-server"; exit 1; }
   log "installing ${missing[*]} (apt-get)"
   "${SUDO[@]}" apt-get update -qq >&2
-  # policy-rc.d-free: the packages' own services are not needed (the suite starts its own); a failed
-  # service start inside a container must not fail the install.
+  # The packages' own services are not used (the suite starts its own processes); where a service
+  # cannot start (a container), apt-get may report it, which must not stop the suite.
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || {
     log "apt-get reported an error; checking whether the binaries are there anyway"
   }

@@ -2,14 +2,13 @@
 // workers (`n8n worker`) taking executions from Redis, webhook processes (`n8n webhook`) answering
 // production webhooks, one PostgreSQL. Each process has its own user folder with this package
 // installed (as each container image would), its own ports, and the same N8N_ENCRYPTION_KEY.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import { freePort } from '../../e2e/lib/n8n.mjs';
-import { spawnService } from './services.mjs';
+import { removeTempDir, spawnService, tempDir } from './services.mjs';
 
 const run = promisify(execFile);
 export const ENCRYPTION_KEY = 'inbank-queue-encryption-key-0001';
@@ -39,7 +38,7 @@ export class QueueCluster {
 	 * workers, webhooks: how many of each (2, 2).
 	 */
 	static async create({ runtime, tarball, pg, redis, workers = 2, webhooks = 2, log = () => {} }) {
-		const root = mkdtempSync(join(tmpdir(), 'inbank-queue-n8n-'));
+		const root = tempDir('inbank-queue-n8n-');
 		// The package installed once, then copied into each process's user folder.
 		const nodesDir = join(root, 'package', '.n8n', 'nodes');
 		mkdirSync(nodesDir, { recursive: true });
@@ -237,6 +236,6 @@ export class QueueCluster {
 	}
 
 	cleanup() {
-		if (process.env.E2E_KEEP !== '1') rmSync(this.root, { recursive: true, force: true });
+		removeTempDir(this.root);
 	}
 }

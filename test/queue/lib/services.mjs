@@ -12,11 +12,25 @@ import { freePort, REPO } from '../../e2e/lib/n8n.mjs';
 
 const run = promisify(execFile);
 
-/** Everything started here, killed on exit if a test run dies before stopping it. */
+/** Everything started here, killed on exit if a test run dies before stopping it; its temp folders removed. */
 const children = new Set();
+const tempDirs = new Set();
 process.once('exit', () => {
 	for (const child of children) killGroup(child.pid, 'SIGKILL');
+	if (process.env.E2E_KEEP !== '1') for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A temp folder removed on exit (or by `removeTempDir`). */
+export function tempDir(prefix) {
+	const dir = mkdtempSync(join(tmpdir(), prefix));
+	tempDirs.add(dir);
+	return dir;
+}
+
+export function removeTempDir(dir) {
+	tempDirs.delete(dir);
+	if (process.env.E2E_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+}
 
 export function killGroup(pid, signal) {
 	try {
@@ -100,7 +114,7 @@ function postgresUser() {
  */
 export async function startPostgres({ pgBin, log = () => {} }) {
 	const asUser = process.getuid?.() === 0 ? postgresUser() : undefined;
-	const root = mkdtempSync(join(tmpdir(), 'inbank-queue-pg-'));
+	const root = tempDir('inbank-queue-pg-');
 	const data = join(root, 'data');
 	const sockets = join(root, 'sockets');
 	mkdirSync(sockets);
@@ -143,7 +157,7 @@ export async function startPostgres({ pgBin, log = () => {} }) {
 		async stop({ keep = false } = {}) {
 			// SIGINT = PostgreSQL's fast shutdown.
 			await service.stop({ signal: 'SIGINT', graceMs: 15_000, leaderOnly: true });
-			if (!keep) rmSync(root, { recursive: true, force: true });
+			if (!keep) removeTempDir(root);
 		},
 	};
 }
@@ -168,7 +182,7 @@ export function redisCommand(port, ...args) {
 
 /** redis-server on 127.0.0.1:<free port>, no persistence, its folder in /tmp. Returns { host, port, stop() }. */
 export async function startRedis({ redisServer, log = () => {} }) {
-	const root = mkdtempSync(join(tmpdir(), 'inbank-queue-redis-'));
+	const root = tempDir('inbank-queue-redis-');
 	const port = await freePort();
 	const started = Date.now();
 	const service = spawnService(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root, '--daemonize', 'no', '--protected-mode', 'yes'], {
@@ -182,7 +196,7 @@ export async function startRedis({ redisServer, log = () => {} }) {
 		pid: service.pid,
 		async stop() {
 			await service.stop({ graceMs: 10_000 });
-			rmSync(root, { recursive: true, force: true });
+			removeTempDir(root);
 		},
 	};
 }
