@@ -6,7 +6,8 @@
 // - signed callbacks through either webhook process run on a worker; forged ones start nothing;
 // - a copy of a delivery sent to the other webhook process a few seconds later starts nothing downstream;
 // - after restarting the webhook processes and the workers, re-sent deliveries start nothing;
-// - how many of N copies sent to both processes at the same moment ran twice (reported, not bounded).
+// - how many of N copies sent to both processes at the same moment ran twice (reported, not bounded);
+// - N copies sent to one process at the same moment run once each (why the README routes callbacks to one).
 // Run: npm run test:queue (bash test/queue/run.sh). Figures are printed at the end.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -118,7 +119,7 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		recorder = await startRecorder(() => ({ status: 200, body: { ok: true } }));
 		sandbox = await startSandbox({ port: 0, callbackTimeoutMs: 30_000 });
 		cluster = await QueueCluster.create({ runtime, tarball, pg, redis, log: say });
-		balancer = await startBalancer(Object.fromEntries(cluster.webhookProcesses.map((p) => [p.name, cluster.url(p.name)])));
+		balancer = await startBalancer(Object.fromEntries(cluster.webhookProcesses.map((p) => [p.name, () => cluster.url(p.name)])));
 
 		const setupStarted = Date.now();
 		await cluster.importCredentials([
@@ -323,6 +324,24 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		figures.simultaneous = { copies: SIMULTANEOUS, ranTwice: twice };
 		say(`simultaneous copies: ${twice} of ${SIMULTANEOUS} ran twice`);
 		assert.ok(counts.every((c) => c >= 1 && c <= 2), `each key ran once or twice: ${counts}`);
+	});
+
+	it(`${SIMULTANEOUS} copies sent to ONE webhook process at the same moment run once each (the README's advice)`, async () => {
+		// What routing /webhook/<id>/callback to one process buys: copies meet in one process's check.
+		const since = recorded().length;
+		const keys = Array.from({ length: SIMULTANEOUS }, () => ({ uuid: randomUUID(), status: 'cancelled' }));
+		for (const k of keys) k.body = delivery(k.uuid, k.status);
+		for (let i = 0; i < keys.length; i += 5) {
+			const batch = keys.slice(i, i + 5);
+			const results = await Promise.all(batch.map((k) => Promise.all([post(recorderUrl('webhook1'), k.body), post(recorderUrl('webhook1'), k.body)])));
+			assert.ok(results.flat().every((s) => s === 200), `${results}`);
+		}
+		await waitFor('every key to run', () => keys.every((k) => runsOf(k.uuid, since) >= 1), 120_000);
+		await sleep(10_000);
+		const twice = keys.filter((k) => runsOf(k.uuid, since) > 1).length;
+		figures.simultaneousOneProcess = { copies: SIMULTANEOUS, ranTwice: twice };
+		say(`simultaneous copies to one process: ${twice} of ${SIMULTANEOUS} ran twice`);
+		assert.equal(twice, 0);
 	});
 
 	it('figures: memory, and no API key in any process log', async () => {

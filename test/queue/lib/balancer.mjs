@@ -2,6 +2,7 @@
 // to the upstream `route` picks (round robin by default), and is recorded with the upstream that got it.
 import { createServer } from 'node:http';
 
+/** upstreams: { name: base URL, or a function returning it (ports can change on a restart) }. */
 export async function startBalancer(upstreams) {
 	let next = 0;
 	const balancer = {
@@ -27,7 +28,8 @@ export async function startBalancer(upstreams) {
 				delete headers['content-length'];
 				delete headers.connection;
 				const body = chunks.length ? Buffer.concat(chunks) : undefined;
-				const answer = await fetch(`${upstreams[upstream]}${req.url}`, { method: req.method, headers, body, redirect: 'manual' });
+				const base = typeof upstreams[upstream] === 'function' ? upstreams[upstream]() : upstreams[upstream];
+				const answer = await fetch(`${base}${req.url}`, { method: req.method, headers, body, redirect: 'manual' });
 				const text = Buffer.from(await answer.arrayBuffer());
 				entry.status = answer.status;
 				res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });

@@ -152,8 +152,29 @@ export class QueueCluster {
 		await this.cli(['publish:workflow', `--id=${workflowId}`]);
 	}
 
-	/** Starts one process and waits for its readiness endpoint; resolves with the milliseconds it took. */
-	async start(name, { readyTimeoutMs = 240_000 } = {}) {
+	/**
+	 * Starts one process and waits for its readiness endpoint; resolves with the milliseconds it took.
+	 * A port taken between choosing it and n8n binding it (other jobs share this machine) means new
+	 * ports and another try.
+	 */
+	async start(name, { readyTimeoutMs = 240_000, attempts = 3 } = {}) {
+		for (let attempt = 1; ; attempt++) {
+			const logStart = this.log_(name).length;
+			try {
+				return await this.startOnce(name, { readyTimeoutMs });
+			} catch (error) {
+				await new Promise((r) => setTimeout(r, 500)); // the log stream's last lines
+				const portTaken = /already in use|EADDRINUSE/.test(this.log_(name).slice(logStart));
+				if (!portTaken || attempt >= attempts) throw error;
+				const p = this.processes[name];
+				await p.service?.stop({ graceMs: 5000 });
+				Object.assign(p, { port: await freePort(), brokerPort: await freePort(), sparePort: await freePort() });
+				this.log(`${name}: a port was taken, retrying on new ports`);
+			}
+		}
+	}
+
+	async startOnce(name, { readyTimeoutMs }) {
 		const p = this.processes[name];
 		const command = p.kind === 'main' ? ['start'] : p.kind === 'worker' ? ['worker', '--concurrency=5'] : ['webhook'];
 		const started = Date.now();
