@@ -119,7 +119,8 @@ export async function startPostgres({ pgBin, log = () => {} }) {
 	const sockets = join(root, 'sockets');
 	mkdirSync(sockets);
 	if (asUser) for (const dir of [root, sockets]) chownSync(dir, asUser.uid, asUser.gid);
-	const opts = { ...(asUser ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8' }, maxBuffer: 16 * 1024 * 1024 };
+	// cwd: its own folder, which the postgres user can enter (a clone under /root may not be).
+	const opts = { ...(asUser ?? {}), cwd: root, env: { ...process.env, LC_ALL: 'C.UTF-8' }, maxBuffer: 16 * 1024 * 1024 };
 	const started = Date.now();
 	await run(join(pgBin, 'initdb'), ['-D', data, '-U', 'n8n', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], opts).catch((error) => {
 		error.message = `initdb failed: ${error.message}\n${error.stderr ?? ''}`;
@@ -130,7 +131,7 @@ export async function startPostgres({ pgBin, log = () => {} }) {
 	const service = spawnService(
 		join(pgBin, 'postgres'),
 		['-D', data, '-p', String(port), '-k', sockets, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
-		{ env: opts.env, logFile, ...(asUser ?? {}) },
+		{ env: opts.env, cwd: root, logFile, ...(asUser ?? {}) },
 	);
 	const psqlBin = existsSync(join(pgBin, 'psql')) ? join(pgBin, 'psql') : 'psql';
 	const psql = async (sql, database = 'n8n') => {
