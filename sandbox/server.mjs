@@ -14,7 +14,7 @@ import { browserRedirect, CallbackSender } from './lib/callbacks.mjs';
 import { resolveOptions } from './lib/config.mjs';
 import { CONTROL_PREFIX, handleControl } from './lib/control.mjs';
 import { applyFault, Faults } from './lib/faults.mjs';
-import { isLoopback, pathSegments, readBody, sendEmpty, sendHtml, sendJson } from './lib/http.mjs';
+import { controlRequestProblem, isJsonContentType, isLoopback, needsJsonContentType, pathSegments, readBody, sendEmpty, sendHtml, sendJson } from './lib/http.mjs';
 import { closedPage, notFoundPage, resultPage, sessionPage } from './lib/page.mjs';
 import { calculateRent, demoDecision } from './lib/pricing.mjs';
 import { handleApi } from './lib/routes.mjs';
@@ -123,6 +123,12 @@ export async function startSandbox(rawOptions = {}) {
 
 		if (path.startsWith(CONTROL_PREFIX)) {
 			if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { message: 'the control API answers this machine only' });
+			const problem = controlRequestProblem(req.headers, req.socket.localPort);
+			if (problem) return sendJson(res, problem.status, { message: problem.message });
+			// A JSON content type on anything that changes state: a cross-site page cannot send one without a preflight.
+			if ((needsJsonContentType(req.method) || body.text !== '') && !isJsonContentType(req.headers['content-type'])) {
+				return sendJson(res, 415, { message: 'the control API takes Content-Type: application/json (required on POST, PUT, PATCH and DELETE, and on any body)' });
+			}
 			const json = body.text.trim() === '' ? {} : safeJson(body.text);
 			const answer = await handleControl(sb, req.method, path, url.searchParams, json);
 			return answer.body === undefined ? sendEmpty(res, answer.status) : sendJson(res, answer.status, answer.body);

@@ -50,6 +50,52 @@ export function isLoopback(address = '') {
 	return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
+/** Host names that mean this machine. Anything else in a Host header is a name pointed at us (DNS rebinding). */
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Methods a browser may send cross-site without a preflight when the content type is a "simple" one. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** `host:port` (or an origin's) when it names this machine at the sandbox's own port. */
+function isLoopbackAuthority(authority, port) {
+	const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(String(authority).toLowerCase());
+	return Boolean(match) && LOOPBACK_NAMES.has(match[1]) && Number(match[2] ?? 80) === port;
+}
+
+/**
+ * Why a control request (already from a loopback peer) must be refused, or undefined. A page in the
+ * developer's browser can reach 127.0.0.1 too: through a name it rebinds to 127.0.0.1 (the Host header
+ * then carries that name), or by a cross-site form or fetch (it carries a foreign Origin, and only a
+ * "simple" content type such as text/plain goes out without a CORS preflight, which this API never answers).
+ */
+export function controlRequestProblem(headers, port) {
+	if (!isLoopbackAuthority(headers.host ?? '', port)) return { status: 403, message: `the control API answers requests addressed to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} only (Host header)` };
+	const origin = headers.origin;
+	if (origin !== undefined) {
+		let allowed = false;
+		try {
+			const url = new URL(origin);
+			allowed = url.protocol === 'http:' && isLoopbackAuthority(url.host || 'x', port) && origin.replace(/\/$/, '') === url.origin;
+		} catch {
+			allowed = false; // "null" (sandboxed frames, file: pages) and anything unparsable
+		}
+		if (!allowed) return { status: 403, message: 'the control API refuses requests from web pages of other origins (Origin header)' };
+	}
+	// Browsers send Sec-Fetch-Site; anything but our own origin or a typed-in address is another page.
+	const site = headers['sec-fetch-site'];
+	if (site !== undefined && site !== 'same-origin' && site !== 'none') return { status: 403, message: 'the control API refuses requests from web pages of other origins (Sec-Fetch-Site header)' };
+	return undefined;
+}
+
+/** Whether a control request's method needs a JSON content type (every method that can change state). */
+export function needsJsonContentType(method) {
+	return !SAFE_METHODS.has(String(method).toUpperCase());
+}
+
+/** `application/json`, with or without parameters (charset). */
+export function isJsonContentType(value = '') {
+	return String(value).split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
 const SECRET_PARAM = /token|secret|key|signature|hmac|password|auth/i;
 
 /** A URL for log lines: query parameters that look secret (e.g. a callback's ?token=) are masked. */

@@ -209,11 +209,11 @@ describe('control API', () => {
 
 		it('unknown control paths 404; a body that is not JSON 400', async () => {
 			assert.equal((await t.control('GET', '/nothing')).status, 404);
-			const res = await fetch(`${t.sandbox.url}/__sandbox/faults`, { method: 'POST', body: 'nope' });
+			const res = await fetch(`${t.sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'nope' });
 			assert.equal(res.status, 400);
 		});
 
-		it('answers loopback peers only', async () => {
+		it('answers loopback peers only (address)', async () => {
 			assert.deepEqual(['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.1.2.3', '10.0.0.2', '::ffff:192.168.1.2', '', undefined].map((a) => isLoopback(a)), [true, true, true, true, false, false, false, false]);
 			// Over IPv4 loopback it answers (a remote peer cannot be simulated here without a second interface).
 			const status = await new Promise((resolve, reject) => {
@@ -222,4 +222,109 @@ describe('control API', () => {
 			assert.equal(status, 200);
 		});
 	});
+	// Issue 14 point 5: a web page in the developer's browser reaches 127.0.0.1 too (a cross-site form or
+	// fetch, or a name it rebinds to 127.0.0.1). Before the fix each of these was answered like a test's call.
+	describe('refuses what a web page could send', () => {
+		const port = () => t.sandbox.port;
+		const fault = JSON.stringify({ mode: 'status', status: 503 });
+
+		it('a text/plain POST with a foreign Origin and Host: refused, no fault added', async () => {
+			const res = await raw('POST', '/faults', { host: `evil.example:${port()}`, origin: 'http://evil.example', 'content-type': 'text/plain' }, fault);
+			assert.equal(res.status, 403);
+			assert.deepEqual((await t.control('GET', '/faults')).body, []);
+		});
+
+		it('a state-changing request without Content-Type: application/json: 415 naming it, nothing changed', async () => {
+			for (const [method, path, type, body] of [
+				['POST', '/faults', 'text/plain', fault],
+				['POST', '/faults', 'application/x-www-form-urlencoded', 'mode=status'],
+				['POST', '/faults', 'multipart/form-data; boundary=x', fault],
+				['POST', '/faults', undefined, fault],
+				['POST', '/reset', undefined, ''], // an empty cross-site form post
+				['DELETE', '/faults', 'text/plain', ''],
+				['PUT', '/faults', 'text/plain', fault],
+			]) {
+				const res = await raw(method, path, type ? { 'content-type': type } : {}, body);
+				assert.equal(res.status, 415, `${method} ${path} as ${type}`);
+				assert.match(res.json.message, /Content-Type: application\/json/);
+			}
+			assert.deepEqual((await t.control('GET', '/faults')).body, []);
+			// A GET with a body needs it too; a plain GET does not.
+			assert.equal((await raw('GET', '/health', { 'content-type': 'text/plain' }, 'x')).status, 415);
+			assert.equal((await raw('GET', '/health', {}, '')).status, 200);
+		});
+
+		it('a foreign or null Origin: 403 on reads and writes, whatever the content type', async () => {
+			for (const origin of ['http://evil.example', 'https://127.0.0.1.evil.example', 'null', `http://127.0.0.1:${port() + 1}`, `https://127.0.0.1:${port()}`, `http://localhost:${port()}/x`, 'not a url']) {
+				const post = await raw('POST', '/faults', { origin, 'content-type': 'application/json' }, fault);
+				assert.equal(post.status, 403, `POST with Origin ${origin}`);
+				assert.match(post.json.message, /Origin/);
+				assert.equal((await raw('GET', '/config', { origin }, '')).status, 403, `GET with Origin ${origin}`);
+			}
+			for (const site of ['cross-site', 'same-site']) assert.equal((await raw('POST', '/faults', { 'sec-fetch-site': site, 'content-type': 'application/json' }, fault)).status, 403);
+			assert.deepEqual((await t.control('GET', '/faults')).body, []);
+		});
+
+		it('a Host that is not this machine at this port (DNS rebinding): 403 on reads and writes', async () => {
+			for (const host of [`evil.example:${port()}`, 'evil.example', `127.0.0.1:${port() + 1}`, '127.0.0.1', `localhost.evil.example:${port()}`, `10.0.0.2:${port()}`]) {
+				const post = await raw('POST', '/faults', { host, 'content-type': 'application/json' }, fault);
+				assert.equal(post.status, 403, `POST with Host ${host}`);
+				assert.match(post.json.message, /Host/);
+				assert.equal((await raw('GET', '/sessions', { host }, '')).status, 403, `GET with Host ${host}`);
+			}
+			assert.deepEqual((await t.control('GET', '/faults')).body, []);
+		});
+
+		it('POST …/callback {url} from a web page sends nothing anywhere', async () => {
+			const session = await t.create(order(shop.url));
+			await t.control('POST', `/sessions/${session.uuid}/state`, { status: 'granted' });
+			shop.received.length = 0;
+			const sent = t.sandbox.state.callbackLog.length;
+			const body = JSON.stringify({ variant: 'genuine', url: `${shop.url}/stolen` });
+			for (const headers of [{ origin: 'http://evil.example', 'content-type': 'application/json' }, { 'content-type': 'text/plain' }, { host: `rebound.example:${port()}`, 'content-type': 'application/json' }]) {
+				assert.ok([403, 415].includes((await raw('POST', `/sessions/${session.uuid}/callback`, headers, body)).status));
+			}
+			assert.equal(t.sandbox.state.callbackLog.length, sent);
+			assert.deepEqual(shop.received, []);
+		});
+
+		it('still answers the tools: loopback Host names, the sandbox\'s own origin, JSON with a charset', async () => {
+			for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`, `LOCALHOST:${port()}`, `[::1]:${port()}`]) {
+				assert.equal((await raw('POST', '/faults', { host, 'content-type': 'application/json; charset=utf-8' }, fault)).status, 201, host);
+			}
+			for (const origin of [`http://127.0.0.1:${port()}`, `http://localhost:${port()}`, `http://[::1]:${port()}`]) {
+				assert.equal((await raw('POST', '/faults', { origin, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, fault)).status, 201, origin);
+			}
+			assert.equal((await t.control('GET', '/faults')).body.length, 7);
+			assert.equal((await raw('DELETE', '/faults', { 'content-type': 'application/json' }, '')).status, 204);
+		});
+
+		it('the customer page\'s own form post still decides (it is not part of the control API)', async () => {
+			const session = await t.create(order(shop.url));
+			const res = await raw('POST', `/session/${session.uuid}/decision`, { origin: `http://127.0.0.1:${port()}`, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, 'decision=approve', '');
+			assert.equal(res.status, 303);
+			assert.equal((await t.getSession(session.uuid)).status, 'granted');
+		});
+	});
+
+	/** One request with exactly these headers (fetch cannot set Host); JSON answers parsed. */
+	function raw(method, path, headers, body, prefix = '/__sandbox') {
+		return new Promise((resolve, reject) => {
+			const req = request(`${t.sandbox.url}${prefix}${path}`, { method, headers: { 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+				let text = '';
+				res.on('data', (c) => (text += c));
+				res.on('end', () => {
+					let json;
+					try {
+						json = JSON.parse(text);
+					} catch {
+						json = undefined;
+					}
+					resolve({ status: res.statusCode, json });
+				});
+			});
+			req.on('error', reject);
+			req.end(body);
+		});
+	}
 });

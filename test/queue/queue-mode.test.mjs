@@ -1,0 +1,353 @@
+// n8n 2.41.1 in queue mode with this package: main (no production webhooks) + 2 workers + 2 webhook
+// processes, PostgreSQL and Redis of their own, a load balancer in front of the webhook processes, the
+// Inbank sandbox. Proves where the work runs and what a duplicate delivery does across processes:
+// - Create (the shop's checkout webhook) and the lifecycle operations (Get, Update Asset Identifiers,
+//   Activate, run by the full-flow example on the `granted` callback) run on the workers;
+// - signed callbacks through either webhook process run on a worker; forged ones start nothing;
+// - a copy of a delivery sent to the other webhook process a few seconds later starts nothing downstream;
+// - after restarting the webhook processes and the workers, re-sent deliveries start nothing;
+// - how many of N copies sent to both processes at the same moment ran twice (reported, not bounded);
+// - N copies sent to one process at the same moment run once each (why the README routes callbacks to one).
+// Run: npm run test:queue (bash test/queue/run.sh). Figures are printed at the end.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+
+import { callbackFields } from '../../sandbox/lib/callbacks.mjs';
+import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
+import { CREDENTIAL, demoOrder, EXAMPLES, loadExample } from '../e2e/lib/flow.mjs';
+import { ensureRuntime, packPackage, triggerWorkflow } from '../e2e/lib/n8n.mjs';
+import { startBalancer } from './lib/balancer.mjs';
+import { QueueCluster } from './lib/cluster.mjs';
+import { ensureServices, startPostgres, startRedis } from './lib/services.mjs';
+
+const require = createRequire(import.meta.url);
+const { startRecorder } = require('../support/http-recorder.js');
+
+const SIMULTANEOUS = Number(process.env.QUEUE_SIMULTANEOUS ?? 20);
+const SEQUENTIAL = 5;
+const IDS = { checkout: 'queueCheckout01', fullFlow: 'queueFullFlow01', recorder: 'queueRecorder01' };
+const RECORDER_WEBHOOK = randomUUID();
+const say = (...args) => console.log('[queue]', ...args);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_800_000 }, () => {
+	const suiteStarted = Date.now();
+	const figures = { startMs: {}, restartMs: {}, memoryMb: {}, simultaneous: undefined };
+	let pg;
+	let redis;
+	let sandbox;
+	let recorder;
+	let balancer;
+	let cluster;
+	/** The example's full-flow webhook on one webhook process. */
+	let fullFlowId;
+	const fullFlowUrl = (proc) => `${cluster.url(proc)}/webhook/${fullFlowId}/callback`;
+	const recorderUrl = (proc) => `${cluster.url(proc)}/webhook/${RECORDER_WEBHOOK}/callback`;
+	const notes = (order) => recorder.requests.filter((r) => r.path === `/api/orders/${order}/notes`).map((r) => r.json);
+	const recorded = () => recorder.requests.filter((r) => r.path === `/executions/${IDS.recorder}`).map((r) => r.json);
+	const runsOf = (uuid, since = 0) => recorded().slice(since).filter((item) => item?.uuid === uuid).length;
+
+	async function waitFor(what, probe, timeoutMs = 120_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const value = await probe();
+			if (value) return value;
+			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+			await sleep(300);
+		}
+	}
+
+	/** The sandbox's control API (JSON, as the hardened API requires). */
+	async function control(method, path, body) {
+		const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		const text = await res.text();
+		if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
+		return text ? JSON.parse(text) : undefined;
+	}
+
+	async function checkout(baseUrl, orderId) {
+		const res = await fetch(`${baseUrl}/webhook/shop-checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoOrder(orderId)) });
+		const text = await res.text();
+		assert.equal(res.status, 200, `checkout ${orderId} through ${baseUrl}: ${text}`);
+		return JSON.parse(text);
+	}
+
+	/** The customer approves on the sandbox's page (a plain form post); the sandbox delivers `granted`. */
+	async function approve(sessionUuid) {
+		const res = await fetch(`${sandbox.url}/session/${sessionUuid}/decision`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve', redirect: 'manual' });
+		await res.arrayBuffer();
+		assert.equal(res.status, 303);
+	}
+
+	/** One signed delivery, as the sandbox signs it, posted as a form (Inbank's default format). */
+	function delivery(uuid, status) {
+		return new URLSearchParams(callbackFields(JSON.stringify({ uuid, status }), DEFAULT_SHOP.apiKey)).toString();
+	}
+	async function post(url, body) {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+		await res.arrayBuffer();
+		return res.status;
+	}
+
+	/** Every execution since `afterId` finished, `success`, and in a worker's log (none elsewhere). */
+	async function assertRanOnWorkers(afterId, workflowId, expected) {
+		const runs = await waitFor(`${expected} ${workflowId} executions to finish`, async () => {
+			const list = await cluster.executions({ workflowId, afterId });
+			return list.length >= expected && list.every((e) => e.finished || e.status === 'error') ? list : undefined;
+		});
+		const byWorker = await waitFor('the workers to log them', () => {
+			const map = cluster.finishedBy();
+			return runs.every((e) => map.has(e.id)) ? map : undefined;
+		}, 30_000);
+		assert.deepEqual(
+			runs.map((e) => [e.status, e.mode]),
+			runs.map(() => ['success', 'webhook']),
+		);
+		const where = {};
+		for (const e of runs) where[byWorker.get(e.id)] = (where[byWorker.get(e.id)] ?? 0) + 1;
+		for (const name of ['main', ...cluster.webhookProcesses.map((p) => p.name)]) assert.doesNotMatch(cluster.log_(name), /Worker (started|finished) execution/);
+		return { runs, where };
+	}
+
+	before(async () => {
+		const [services, runtime, tarball] = await Promise.all([ensureServices(), ensureRuntime(), packPackage()]);
+		figures.prepareMs = Date.now() - suiteStarted;
+		pg = await startPostgres({ ...services, log: say });
+		redis = await startRedis({ ...services, log: say });
+		recorder = await startRecorder(() => ({ status: 200, body: { ok: true } }));
+		sandbox = await startSandbox({ port: 0, callbackTimeoutMs: 30_000 });
+		cluster = await QueueCluster.create({ runtime, tarball, pg, redis, log: say });
+		balancer = await startBalancer(Object.fromEntries(cluster.webhookProcesses.map((p) => [p.name, () => cluster.url(p.name)])));
+
+		const setupStarted = Date.now();
+		await cluster.importCredentials([
+			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: DEFAULT_SHOP.country, shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+		]);
+		// The examples as shipped, their addresses pointed here: Inbank calls back through the balancer.
+		const checkoutWf = loadExample(EXAMPLES.checkout, { n8nUrl: balancer.url, shopUrl: recorder.baseUrl, id: IDS.checkout });
+		const fullFlowWf = loadExample(EXAMPLES.fullFlow, { n8nUrl: balancer.url, shopUrl: recorder.baseUrl, id: IDS.fullFlow });
+		fullFlowId = fullFlowWf.nodes.find((n) => n.type.endsWith('.inbankSmartRentTrigger')).webhookId;
+		const recorderWf = triggerWorkflow(IDS.recorder, RECORDER_WEBHOOK, {}, recorder.baseUrl, CREDENTIAL);
+		await cluster.importWorkflows([checkoutWf, fullFlowWf, recorderWf]);
+		for (const id of Object.values(IDS)) await cluster.publish(id);
+		figures.importMs = Date.now() - setupStarted;
+
+		const started = Date.now();
+		figures.startMs.main = await cluster.start('main');
+		const others = [...cluster.workers, ...cluster.webhookProcesses].map((p) => p.name);
+		const times = await Promise.all(others.map((name) => cluster.start(name)));
+		others.forEach((name, i) => (figures.startMs[name] = times[i]));
+		// Production webhooks answer once every webhook process knows them (404 until then).
+		for (const p of cluster.webhookProcesses) {
+			await waitFor(`the trigger's webhook on ${p.name}`, async () => (await post(recorderUrl(p.name), 'x=1')) !== 404, 60_000);
+		}
+		figures.startMs.allFive = Date.now() - started;
+		figures.memoryMb.afterStart = cluster.memoryMb();
+		say(`start-up: ${JSON.stringify(figures.startMs)} ms; memory ${JSON.stringify(figures.memoryMb.afterStart)} MB`);
+	});
+
+	after(async () => {
+		const stops = [];
+		if (cluster) stops.push(cluster.stopAll());
+		await Promise.all(stops);
+		await balancer?.close();
+		await sandbox?.close();
+		await recorder?.close();
+		await redis?.stop().catch(() => {});
+		await pg?.stop().catch(() => {});
+		cluster?.cleanup();
+		figures.totalMs = Date.now() - suiteStarted;
+		say(`figures: ${JSON.stringify(figures)}`);
+	});
+
+	it('Create through either webhook process runs on a worker (credential decrypted there)', async () => {
+		const mark = await cluster.lastExecutionId();
+		const orders = [];
+		for (let i = 0; i < 6; i++) {
+			const proc = cluster.webhookProcesses[i % 2].name;
+			const orderId = `Q-create-${i}-${Date.now()}`;
+			const session = await checkout(cluster.url(proc), orderId);
+			assert.equal(session.status, 'pending');
+			orders.push(session.sessionUuid);
+		}
+		const stored = await control('GET', '/sessions');
+		for (const uuid of orders) assert.equal(stored.find((s) => s.uuid === uuid)?.status, 'pending');
+		const { where } = await assertRanOnWorkers(mark, IDS.checkout, 6);
+		say(`6 creates: executions per worker ${JSON.stringify(where)}`);
+	});
+
+	it('lifecycle operations run on workers; signed callbacks through both webhook processes run on workers', async () => {
+		const mark = await cluster.lastExecutionId();
+		const callbacksBefore = balancer.log.filter((e) => e.path.endsWith('/callback')).length;
+		balancer.route = (() => {
+			let i = 0;
+			return () => (i++ % 2 === 0 ? 'webhook1' : 'webhook2');
+		})();
+		for (const tag of ['a', 'b']) {
+			const orderId = `Q-flow-${tag}-${Date.now()}`;
+			const session = await checkout(balancer.url, orderId);
+			await approve(session.sessionUuid);
+			const paid = await waitFor(`order ${orderId} paid`, () => notes(orderId).find((n) => /order paid/.test(n.note)));
+			assert.equal(paid.status, 'completed');
+			assert.ok(notes(orderId).some((n) => /activated/.test(n.note)));
+			const state = await control('GET', `/sessions/${session.sessionUuid}`);
+			assert.equal(state.status, 'completed');
+			const contract = await control('GET', `/contracts/${state.creditContractUuid}`);
+			assert.equal(contract.status, 'activated');
+			assert.deepEqual(contract.assetIdentifiers, [{ identifier: '356938035643809', identifierType: 'IMEI' }]);
+			const callbacks = (await control('GET', '/callbacks')).filter((c) => c.sessionUuid === session.sessionUuid);
+			assert.deepEqual(
+				callbacks.map((c) => [c.sessionStatus, c.httpStatus]),
+				[
+					['granted', 200],
+					['completed', 200],
+				],
+			);
+		}
+		const through = new Set(balancer.log.filter((e) => e.path.endsWith('/callback')).slice(callbacksBefore).map((e) => e.upstream));
+		assert.deepEqual([...through].sort(), ['webhook1', 'webhook2']);
+		// granted (Get, Update Asset Identifiers, Activate) and completed (Mark Order Paid) for each order.
+		const { runs, where } = await assertRanOnWorkers(mark, IDS.fullFlow, 4);
+		assert.equal(runs.length, 4);
+		say(`2 full flows (4 callback executions): per worker ${JSON.stringify(where)}`);
+	});
+
+	it('forged, tampered, stale, future and unsigned callbacks through either process start nothing', async () => {
+		const session = (await control('GET', '/sessions')).find((s) => s.status === 'completed');
+		const mark = await cluster.lastExecutionId();
+		const notesBefore = recorder.requests.length;
+		const answers = [];
+		for (const proc of ['webhook1', 'webhook2']) {
+			for (const variant of ['forged', 'tampered', 'stale', 'future', 'unsigned']) {
+				const { callback } = await control('POST', `/sessions/${session.uuid}/callback`, { variant, url: fullFlowUrl(proc) });
+				answers.push([proc, variant, callback.httpStatus]);
+			}
+		}
+		// Refused before any execution: 401 for a bad or missing signature, 400 when the fields are incomplete.
+		assert.ok(
+			answers.every(([, , status]) => status === 401 || status === 400),
+			JSON.stringify(answers),
+		);
+		assert.equal(answers.filter(([, variant]) => variant !== 'unsigned').every(([, , status]) => status === 401), true, JSON.stringify(answers));
+		await sleep(3000);
+		assert.deepEqual(await cluster.executions({ afterId: mark }), []);
+		assert.equal(recorder.requests.length, notesBefore);
+	});
+
+	/** Deliveries of the sequential test, re-sent after the restart. */
+	const sent = [];
+
+	it('a copy delivered to the other webhook process a few seconds later starts nothing downstream', async () => {
+		// Inbank's own delivery (the sandbox's) through webhook1, its byte-for-byte copy to webhook2.
+		balancer.route = () => 'webhook1';
+		const orderId = `Q-copy-${Date.now()}`;
+		const session = await checkout(balancer.url, orderId);
+		await approve(session.sessionUuid);
+		await waitFor(`order ${orderId} paid`, () => notes(orderId).find((n) => /order paid/.test(n.note)));
+		sent.push({ orderId, sessionUuid: session.sessionUuid });
+		await sleep(3000);
+		const copy = await control('POST', `/sessions/${session.sessionUuid}/callback`, { variant: 'duplicate', url: fullFlowUrl('webhook2') });
+		assert.equal(copy.callback.httpStatus, 200, 'the copy is acknowledged, so Inbank stops re-sending');
+
+		// SEQUENTIAL more keys on the recorder workflow: to webhook1, then the same bytes to webhook2.
+		const since = recorded().length;
+		const keys = Array.from({ length: SEQUENTIAL }, () => ({ uuid: randomUUID(), status: 'granted' }));
+		for (const key of keys) key.body = delivery(key.uuid, key.status);
+		// One at a time, each run finished before the next: nothing here races, the copy comes seconds later.
+		for (const key of keys) {
+			assert.equal(await post(recorderUrl('webhook1'), key.body), 200);
+			await waitFor('the first delivery to run', () => runsOf(key.uuid, since) >= 1, 60_000);
+		}
+		await sleep(3000);
+		for (const key of keys) assert.equal(await post(recorderUrl('webhook2'), key.body), 200);
+		sent.push(...keys);
+		await sleep(10_000);
+
+		const paidNotes = notes(orderId).filter((n) => /order paid/.test(n.note)).length;
+		const twice = keys.filter((k) => runsOf(k.uuid, since) > 1).length;
+		say(`copy to the other process: "order paid" ran ${paidNotes}×; ${twice} of ${SEQUENTIAL} recorder keys ran twice`);
+		assert.equal(paidNotes, 1, 'the order-paid step ran again for the copy sent to webhook2');
+		assert.equal(twice, 0, `${twice} of ${SEQUENTIAL} deliveries ran again when the copy reached the other webhook process`);
+	});
+
+	it('after restarting the webhook processes and the workers, re-sent deliveries start nothing', async () => {
+		assert.ok(sent.length > 1, 'needs the deliveries of the previous test');
+		const names = [...cluster.workers, ...cluster.webhookProcesses].map((p) => p.name);
+		const restartStarted = Date.now();
+		await Promise.all(names.map((name) => cluster.stop(name)));
+		figures.restartMs.stopAll = Date.now() - restartStarted;
+		const times = await Promise.all(names.map((name) => cluster.start(name)));
+		names.forEach((name, i) => (figures.restartMs[name] = times[i]));
+		for (const p of cluster.webhookProcesses) await waitFor(`the webhook on ${p.name}`, async () => (await post(recorderUrl(p.name), 'x=1')) !== 404, 60_000);
+		figures.restartMs.total = Date.now() - restartStarted;
+
+		const since = recorded().length;
+		const requestsBefore = recorder.requests.length;
+		const [order, ...keys] = sent;
+		// Inbank's copy (byte for byte) to each process, and a freshly signed one for the same status.
+		const answers = [];
+		for (const proc of ['webhook1', 'webhook2']) {
+			answers.push((await control('POST', `/sessions/${order.sessionUuid}/callback`, { variant: 'duplicate', url: fullFlowUrl(proc) })).callback.httpStatus);
+			answers.push((await control('POST', `/sessions/${order.sessionUuid}/callback`, { variant: 'genuine', url: fullFlowUrl(proc) })).callback.httpStatus);
+		}
+		for (const key of keys) {
+			for (const proc of ['webhook1', 'webhook2']) {
+				await post(recorderUrl(proc), key.body); // may be past the replay window by now: then refused, fine
+				answers.push(await post(recorderUrl(proc), delivery(key.uuid, key.status)));
+			}
+		}
+		assert.ok(answers.every((s) => s === 200), `fresh re-sends are acknowledged, not refused: ${answers}`);
+		await sleep(10_000);
+		const downstream = recorder.requests.slice(requestsBefore).map((r) => r.path);
+		const reran = keys.filter((k) => runsOf(k.uuid, since) > 0).length;
+		say(`after the restart: ${downstream.length} downstream requests (${reran} of ${keys.length} recorder keys ran again; paths ${JSON.stringify([...new Set(downstream)])})`);
+		assert.deepEqual(downstream, [], 'deliveries already handled before the restart ran again');
+	});
+
+	it(`reports how many of ${SIMULTANEOUS} copies sent to both webhook processes at the same moment ran twice`, async () => {
+		const since = recorded().length;
+		const keys = Array.from({ length: SIMULTANEOUS }, () => ({ uuid: randomUUID(), status: 'completed' }));
+		const answers = [];
+		// Five pairs at a time; each pair leaves for both processes together.
+		for (let i = 0; i < keys.length; i += 5) {
+			const batch = keys.slice(i, i + 5);
+			const results = await Promise.all(batch.map((k) => Promise.all(['webhook1', 'webhook2'].map((proc) => post(recorderUrl(proc), (k.body ??= delivery(k.uuid, k.status)))))));
+			answers.push(...results.flat());
+		}
+		assert.ok(answers.every((s) => s === 200), `${answers}`);
+		await waitFor('every key to run at least once', () => keys.every((k) => runsOf(k.uuid, since) >= 1), 120_000);
+		await sleep(10_000);
+		const counts = keys.map((k) => runsOf(k.uuid, since));
+		const twice = counts.filter((c) => c === 2).length;
+		figures.simultaneous = { copies: SIMULTANEOUS, ranTwice: twice };
+		say(`simultaneous copies: ${twice} of ${SIMULTANEOUS} ran twice`);
+		assert.ok(counts.every((c) => c >= 1 && c <= 2), `each key ran once or twice: ${counts}`);
+	});
+
+	it(`${SIMULTANEOUS} copies sent to ONE webhook process at the same moment run once each (the README's advice)`, async () => {
+		// What routing /webhook/<id>/callback to one process buys: copies meet in one process's check.
+		const since = recorded().length;
+		const keys = Array.from({ length: SIMULTANEOUS }, () => ({ uuid: randomUUID(), status: 'cancelled' }));
+		for (const k of keys) k.body = delivery(k.uuid, k.status);
+		for (let i = 0; i < keys.length; i += 5) {
+			const batch = keys.slice(i, i + 5);
+			const results = await Promise.all(batch.map((k) => Promise.all([post(recorderUrl('webhook1'), k.body), post(recorderUrl('webhook1'), k.body)])));
+			assert.ok(results.flat().every((s) => s === 200), `${results}`);
+		}
+		await waitFor('every key to run', () => keys.every((k) => runsOf(k.uuid, since) >= 1), 120_000);
+		await sleep(10_000);
+		const twice = keys.filter((k) => runsOf(k.uuid, since) > 1).length;
+		figures.simultaneousOneProcess = { copies: SIMULTANEOUS, ranTwice: twice };
+		say(`simultaneous copies to one process: ${twice} of ${SIMULTANEOUS} ran twice`);
+		assert.equal(twice, 0);
+	});
+
+	it('figures: memory, and no API key in any process log', async () => {
+		figures.memoryMb.end = cluster.memoryMb();
+		figures.memoryMb.endTotal = Object.values(figures.memoryMb.end).reduce((a, b) => a + b, 0);
+		say(`memory at the end: ${JSON.stringify(figures.memoryMb.end)} MB, ${figures.memoryMb.endTotal} MB in all`);
+		assert.equal(cluster.allLogs().includes(DEFAULT_SHOP.apiKey), false);
+	});
+});
