@@ -34,12 +34,24 @@ const CHROMIUM_ARGS = [
 	'--hide-scrollbars',
 	'--font-render-hinting=none',
 ];
-const OWNER = { email: 'owner@example.com', firstName: 'Mari', lastName: 'Maasikas', password: 'Screenshots-0wner-Pass' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Mari',
+	lastName: 'Maasikas',
+	password: 'Screenshots-0wner-Pass',
+};
 /** Toasts come and go with timing; the panels show the same messages. Hidden in every page. */
 const HIDE_CSS = '.el-notification { display: none !important; }';
 /** Clutter at the edges of a clipped picture: floating previews of neighbouring nodes beside a panel,
  * the canvas's side buttons (none is clicked here). */
-const HIDE_CLUTTER_CSS = `${['floating-nodes', 'node-creator-plus-button', 'command-bar-button', 'add-sticky-button', 'toggle-focus-panel-button', 'instance-ai-canvas-action-button']
+const HIDE_CLUTTER_CSS = `${[
+	'floating-nodes',
+	'node-creator-plus-button',
+	'command-bar-button',
+	'add-sticky-button',
+	'toggle-focus-panel-button',
+	'instance-ai-canvas-action-button',
+]
 	.map((id) => `[data-test-id="${id}"]`)
 	.join(', ')} { visibility: hidden !important; }`;
 
@@ -61,7 +73,9 @@ async function step(name, fn, page) {
 				() => {},
 			);
 		}
-		throw new Error(`step "${name}" failed: ${error.message.split('\n')[0]}${where}`, { cause: error });
+		throw new Error(`step "${name}" failed: ${error.message.split('\n')[0]}${where}`, {
+			cause: error,
+		});
 	}
 }
 
@@ -76,8 +90,16 @@ async function save(page, name, options) {
 		renameSync(smaller, file);
 	}
 	const size = statSync(file).size;
-	if (size > MAX_BYTES) throw new Error(`${relative(REPO, file)} is ${Math.round(size / 1024)} kB, over ${MAX_BYTES / 1024} kB: clip it tighter (or install pngquant)`);
-	shots.push({ file: relative(REPO, file), size, width: options.clip?.width, height: options.clip?.height });
+	if (size > MAX_BYTES)
+		throw new Error(
+			`${relative(REPO, file)} is ${Math.round(size / 1024)} kB, over ${MAX_BYTES / 1024} kB: clip it tighter (or install pngquant)`,
+		);
+	shots.push({
+		file: relative(REPO, file),
+		size,
+		width: options.clip?.width,
+		height: options.clip?.height,
+	});
 }
 const shots = [];
 
@@ -92,9 +114,20 @@ async function hasCommand(command) {
 function around(boxes, margin, bounds) {
 	const x0 = Math.max(bounds.x, Math.min(...boxes.map((b) => b.x)) - margin.left);
 	const y0 = Math.max(bounds.y, Math.min(...boxes.map((b) => b.y)) - margin.top);
-	const x1 = Math.min(bounds.x + bounds.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin.right);
-	const y1 = Math.min(bounds.y + bounds.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin.bottom);
-	return { x: Math.round(x0), y: Math.round(y0), width: Math.round(x1 - x0), height: Math.round(y1 - y0) };
+	const x1 = Math.min(
+		bounds.x + bounds.width,
+		Math.max(...boxes.map((b) => b.x + b.width)) + margin.right,
+	);
+	const y1 = Math.min(
+		bounds.y + bounds.height,
+		Math.max(...boxes.map((b) => b.y + b.height)) + margin.bottom,
+	);
+	return {
+		x: Math.round(x0),
+		y: Math.round(y0),
+		width: Math.round(x1 - x0),
+		height: Math.round(y1 - y0),
+	};
 }
 
 async function box(locator) {
@@ -103,7 +136,8 @@ async function box(locator) {
 	return b;
 }
 
-const canvasNode = (page, name) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+const canvasNode = (page, name) =>
+	page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 
 /** Opens a workflow in the editor and waits until its nodes are drawn. */
 async function openWorkflow(page, id) {
@@ -131,13 +165,17 @@ async function canvasClip(page, margin = { left: 130, right: 130, top: 50, botto
 async function main() {
 	const stops = [];
 	const stopAll = async () => {
-		for (const stop of stops.reverse()) await stop().catch((error) => say(`while stopping: ${error.message}`));
+		for (const stop of stops.reverse())
+			await stop().catch((error) => say(`while stopping: ${error.message}`));
 	};
 	// Ctrl+C: test/e2e/lib/n8n.mjs kills n8n on SIGINT; the sandbox and Chromium end with this process.
 	try {
-		const runtime = await step('n8n runtime (cached by scripts/ensure-n8n.sh)', () => ensureRuntime());
+		const runtime = await step('n8n runtime (cached by scripts/ensure-n8n.sh)', () =>
+			ensureRuntime(),
+		);
 		await step('browser (scripts/ensure-browser.sh)', async () => {
-			if (CHROMIUM === '/usr/bin/chromium') await run('bash', [join(REPO, 'scripts/ensure-browser.sh')]);
+			if (CHROMIUM === '/usr/bin/chromium')
+				await run('bash', [join(REPO, 'scripts/ensure-browser.sh')]);
 			if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM} (CHROMIUM_PATH)`);
 		});
 		const tarball = await step('build and pack the package', () => packPackage());
@@ -145,18 +183,28 @@ async function main() {
 		// On the README's port when it is free, so that the credential's Base URL in the picture is the
 		// documented one and does not change from run to run.
 		const sandbox = await step('start the Inbank sandbox', () =>
-			startSandbox({ port: 4010, log: () => {} }).catch(() => startSandbox({ port: 0, log: () => {} })),
+			startSandbox({ port: 4010, log: () => {} }).catch(() =>
+				startSandbox({ port: 0, log: () => {} }),
+			),
 		);
 		stops.push(() => sandbox.close());
 
-		const n8n = await step('install the package into a new n8n user folder', () => N8n.create({ runtime, tarball }));
+		const n8n = await step('install the package into a new n8n user folder', () =>
+			N8n.create({ runtime, tarball }),
+		);
 		stops.push(() => n8n.stop());
 		await step('import the sandbox credential and the workflows', async () => {
 			await n8n.importCredentials([
 				{
 					...CREDENTIAL,
 					type: 'inbankApi',
-					data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: DEFAULT_SHOP.country, shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url },
+					data: {
+						apiKey: DEFAULT_SHOP.apiKey,
+						environment: 'demo',
+						country: DEFAULT_SHOP.country,
+						shopUuid: DEFAULT_SHOP.uuid,
+						baseUrl: sandbox.url,
+					},
 				},
 			]);
 			// The CRM notes of example 2 go nowhere: nothing runs them here.
@@ -169,12 +217,24 @@ async function main() {
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify(OWNER),
 			});
-			if (res.status !== 200) throw new Error(`POST /rest/owner/setup answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+			if (res.status !== 200)
+				throw new Error(
+					`POST /rest/owner/setup answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
+				);
 		});
 
-		const browser = await step('launch Chromium', () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }));
+		const browser = await step('launch Chromium', () =>
+			chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+		);
 		stops.push(() => browser.close());
-		const context = await browser.newContext({ baseURL: n8n.baseUrl, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-US', colorScheme: 'light', reducedMotion: 'reduce' });
+		const context = await browser.newContext({
+			baseURL: n8n.baseUrl,
+			viewport: { width: 1280, height: 800 },
+			deviceScaleFactor: 1,
+			locale: 'en-US',
+			colorScheme: 'light',
+			reducedMotion: 'reduce',
+		});
 		await context.addInitScript((css) => {
 			document.addEventListener('DOMContentLoaded', () => {
 				const style = document.createElement('style');
@@ -211,7 +271,13 @@ async function main() {
 				const tabs = await box(ndv.locator('[data-test-id="tab-params"]'));
 				const end = await box(assets);
 				// The form's column from its tabs down to the last asset.
-				await save(page, 'create-form', { clip: around([form, tabs, end], { left: 1, right: 1, top: 8, bottom: 12 }, await box(ndv)) });
+				await save(page, 'create-form', {
+					clip: around(
+						[form, tabs, end],
+						{ left: 1, right: 1, top: 8, bottom: 12 },
+						await box(ndv),
+					),
+				});
 			},
 			page,
 		);
@@ -224,8 +290,12 @@ async function main() {
 				const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
 				await dialog.locator('[data-test-id="parameter-input-baseUrl"]').waitFor();
 				// n8n tests a saved credential when it opens it: wait for the answer.
-				await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor();
-				await save(page, 'credential', { clip: await box(page.locator('.el-dialog', { has: dialog })) });
+				await dialog
+					.locator('[data-test-id="credentials-config-container-test-success"]')
+					.waitFor();
+				await save(page, 'credential', {
+					clip: await box(page.locator('.el-dialog', { has: dialog })),
+				});
 				await page.keyboard.press('Escape');
 			},
 			page,
@@ -238,7 +308,9 @@ async function main() {
 				await page.setViewportSize({ width: 960, height: 900 });
 				await openWorkflow(page, WORKFLOW_IDS.trigger);
 				await canvasNode(page, 'Note: Expired').waitFor();
-				await save(page, 'trigger-routed', { clip: await canvasClip(page, { left: 60, right: 60, top: 30, bottom: 40 }) });
+				await save(page, 'trigger-routed', {
+					clip: await canvasClip(page, { left: 60, right: 60, top: 30, bottom: 40 }),
+				});
 			},
 			page,
 		);
@@ -262,11 +334,21 @@ async function main() {
 				await openWorkflow(page, WORKFLOW_IDS.invalid);
 				const ndv = await openNode(page, 'Create POS Session');
 				await ndv.locator('[data-test-id="node-execute-button"]').first().click();
-				await ndv.locator('[data-test-id="output-panel"] [data-test-id="node-error-message"]').waitFor();
+				await ndv
+					.locator('[data-test-id="output-panel"] [data-test-id="node-error-message"]')
+					.waitFor();
 				// The run has ended when the button is back from its spinner and the input panel shows
 				// what the trigger passed in.
-				await page.waitForFunction(() => /Execute/.test(document.querySelector('[data-test-id="ndv"] [data-test-id="node-execute-button"]')?.textContent ?? ''));
-				await ndv.locator('[data-test-id="ndv-input-panel"]').getByText(START_NODE, { exact: true }).waitFor();
+				await page.waitForFunction(() =>
+					/Execute/.test(
+						document.querySelector('[data-test-id="ndv"] [data-test-id="node-execute-button"]')
+							?.textContent ?? '',
+					),
+				);
+				await ndv
+					.locator('[data-test-id="ndv-input-panel"]')
+					.getByText(START_NODE, { exact: true })
+					.waitFor();
 				await save(page, 'validation-error', { clip: await box(ndv) });
 			},
 			page,
@@ -286,12 +368,17 @@ async function main() {
 					(n) =>
 						document.querySelector('[data-test-id="canvas-node-status-error"]') ||
 						(document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= n &&
-							[...document.querySelectorAll('[data-test-id="edge-label"]')].filter((label) => /\bitems?\b/.test(label.textContent)).length >= n - 1),
+							[...document.querySelectorAll('[data-test-id="edge-label"]')].filter((label) =>
+								/\bitems?\b/.test(label.textContent),
+							).length >=
+								n - 1),
 					count,
 				);
 				const failed = await page.locator('[data-test-id="canvas-node-status-error"]').count();
 				if (failed) throw new Error(`${failed} node(s) failed: is the sandbox answering?`);
-				await save(page, 'lifecycle', { clip: await canvasClip(page, { left: 90, right: 110, top: 40, bottom: 60 }) });
+				await save(page, 'lifecycle', {
+					clip: await canvasClip(page, { left: 90, right: 110, top: 40, bottom: 60 }),
+				});
 			},
 			page,
 		);
@@ -302,7 +389,10 @@ async function main() {
 
 main().then(
 	() => {
-		for (const shot of shots) say(`${shot.file}  ${(shot.size / 1024).toFixed(1)} kB${shot.width ? `  ${shot.width}×${shot.height}` : ''}`);
+		for (const shot of shots)
+			say(
+				`${shot.file}  ${(shot.size / 1024).toFixed(1)} kB${shot.width ? `  ${shot.width}×${shot.height}` : ''}`,
+			);
 		say(`done in ${seconds()}`);
 	},
 	(error) => {

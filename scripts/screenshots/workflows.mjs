@@ -19,8 +19,18 @@ export const CREATE_PARAMETERS = {
 	period: 24,
 	assets: {
 		asset: [
-			{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'Apple iPhone 15 128GB', netPrice: 449 },
-			{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Silicone case', netPrice: 19.5 },
+			{
+				type: 'MODEL_BASED',
+				modelId: 'apple-iphone-15-128',
+				modelName: 'Apple iPhone 15 128GB',
+				netPrice: 449,
+			},
+			{
+				type: 'CATEGORY_BASED',
+				categoryCode: 'add_on',
+				modelName: 'Silicone case',
+				netPrice: 19.5,
+			},
 		],
 	},
 	purchaseDescription: 'Order 1001: Apple iPhone 15 on Smart Rent',
@@ -41,15 +51,31 @@ export const INVALID_CREATE_PARAMETERS = {
 	assets: {
 		asset: [
 			// A phone must be Model Based; "phone" is not a category Inbank accepts.
-			{ type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'Apple iPhone 15 128GB', netPrice: 449 },
+			{
+				type: 'CATEGORY_BASED',
+				categoryCode: 'phone',
+				modelName: 'Apple iPhone 15 128GB',
+				netPrice: 449,
+			},
 		],
 	},
-	customerContactData: { contact: { email: 'mari.maasikas(at)example.com', mobile: '+37255555555' } },
+	customerContactData: {
+		contact: { email: 'mari.maasikas(at)example.com', mobile: '+37255555555' },
+	},
 };
 
 /** The lifecycle chain executed against the sandbox (picture 5): each step feeds the next. */
 export const LIFECYCLE_STEPS = [
-	['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
+	[
+		'Get Asset Conditions',
+		{
+			resource: 'smartRent',
+			operation: 'getAssetConditions',
+			productCode: PRODUCT,
+			identifierType: 'EAN',
+			identifier: '0195949036965',
+		},
+	],
 	[
 		'Calculate',
 		{
@@ -57,7 +83,16 @@ export const LIFECYCLE_STEPS = [
 			operation: 'calculate',
 			productCode: PRODUCT,
 			period: 24,
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 449 }] },
+			assets: {
+				asset: [
+					{
+						type: 'MODEL_BASED',
+						modelId: '={{ $json.modelId }}',
+						modelName: '={{ $json.name }}',
+						netPrice: 449,
+					},
+				],
+			},
 		},
 	],
 	[
@@ -66,12 +101,20 @@ export const LIFECYCLE_STEPS = [
 			...CREATE_PARAMETERS,
 			assets: {
 				asset: [
-					{ type: 'MODEL_BASED', modelId: "={{ $('Get Asset Conditions').item.json.modelId }}", modelName: "={{ $('Get Asset Conditions').item.json.name }}", netPrice: 449 },
+					{
+						type: 'MODEL_BASED',
+						modelId: "={{ $('Get Asset Conditions').item.json.modelId }}",
+						modelName: "={{ $('Get Asset Conditions').item.json.name }}",
+						netPrice: 449,
+					},
 				],
 			},
 		},
 	],
-	['Get POS Session', { resource: 'posSession', operation: 'get', sessionUuid: '={{ $json.uuid }}' }],
+	[
+		'Get POS Session',
+		{ resource: 'posSession', operation: 'get', sessionUuid: '={{ $json.uuid }}' },
+	],
 ];
 
 /** The Manual Trigger's name, as n8n gives it to a new one. */
@@ -79,7 +122,16 @@ export const START_NODE = 'When clicking ‘Execute workflow’';
 
 /** Manual Trigger → the package's action node(s) in a row. */
 export function chain(packageName, id, name, steps) {
-	const nodes = [{ id: `${id}-start`, name: START_NODE, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+	const nodes = [
+		{
+			id: `${id}-start`,
+			name: START_NODE,
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+	];
 	const connections = {};
 	let previous = nodes[0].name;
 	steps.forEach(([stepName, parameters], index) => {
@@ -103,19 +155,37 @@ export function chain(packageName, id, name, steps) {
  * and the CRM address swapped for local ones.
  */
 export function routedTrigger(repo, id, { crmUrl }) {
-	const text = readFileSync(join(repo, 'examples', '02-crm-follow-up-per-status.json'), 'utf8').replaceAll('https://crm.example.com', crmUrl);
+	const text = readFileSync(
+		join(repo, 'examples', '02-crm-follow-up-per-status.json'),
+		'utf8',
+	).replaceAll('https://crm.example.com', crmUrl);
 	const workflow = JSON.parse(text);
-	for (const node of workflow.nodes) if (node.credentials?.inbankApi) node.credentials.inbankApi = CREDENTIAL;
+	for (const node of workflow.nodes)
+		if (node.credentials?.inbankApi) node.credentials.inbankApi = CREDENTIAL;
 	return { ...workflow, id, active: false };
 }
 
-export const WORKFLOW_IDS = { create: 'shotsCreate0001', invalid: 'shotsInvalid001', lifecycle: 'shotsLifecycle1', trigger: 'shotsTrigger001' };
+export const WORKFLOW_IDS = {
+	create: 'shotsCreate0001',
+	invalid: 'shotsInvalid001',
+	lifecycle: 'shotsLifecycle1',
+	trigger: 'shotsTrigger001',
+};
 
 export function workflows(repo, packageName, { crmUrl }) {
 	return [
-		chain(packageName, WORKFLOW_IDS.create, 'Inbank: create a Smart Rent session', [['Create POS Session', CREATE_PARAMETERS]]),
-		chain(packageName, WORKFLOW_IDS.invalid, 'Inbank: a request the node refuses', [['Create POS Session', INVALID_CREATE_PARAMETERS]]),
-		chain(packageName, WORKFLOW_IDS.lifecycle, 'Inbank: conditions, price, session', LIFECYCLE_STEPS),
+		chain(packageName, WORKFLOW_IDS.create, 'Inbank: create a Smart Rent session', [
+			['Create POS Session', CREATE_PARAMETERS],
+		]),
+		chain(packageName, WORKFLOW_IDS.invalid, 'Inbank: a request the node refuses', [
+			['Create POS Session', INVALID_CREATE_PARAMETERS],
+		]),
+		chain(
+			packageName,
+			WORKFLOW_IDS.lifecycle,
+			'Inbank: conditions, price, session',
+			LIFECYCLE_STEPS,
+		),
 		routedTrigger(repo, WORKFLOW_IDS.trigger, { crmUrl }),
 	];
 }
