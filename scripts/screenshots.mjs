@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 
 import { DEFAULT_SHOP, startSandbox } from '../sandbox/server.mjs';
 import { ensureRuntime, N8n, PACKAGE_NAME, packPackage, REPO } from '../test/e2e/lib/n8n.mjs';
-import { CREDENTIAL, START_NODE, WORKFLOW_IDS, workflows } from './screenshots/workflows.mjs';
+import { CREDENTIAL, SHOTS, START_NODE, workflows } from './screenshots/workflows.mjs';
 
 const run = promisify(execFile);
 const OUT = process.env.SCREENSHOTS_OUT ?? join(REPO, 'docs', 'images');
@@ -141,11 +141,15 @@ const canvasNode = (page, name) =>
 
 /** Opens a workflow in the editor and waits until its nodes are drawn. */
 async function openWorkflow(page, id) {
+	const expected = nodeCounts.get(id);
 	await page.goto(`/workflow/${id}`);
-	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
-	// Drawn once every node has its final place (the canvas fits the view after loading).
-	await page.locator('[data-test-id="canvas-wrapper"]').waitFor();
+	await page.waitForFunction(
+		(n) => document.querySelectorAll('[data-test-id="canvas-node"]').length === n,
+		expected,
+	);
 }
+/** Workflow id → its number of nodes: the canvas is drawn when it shows them all. */
+const nodeCounts = new Map();
 
 /** Opens a node's panel (double-click on the canvas, as a user does) and waits for its parameters. */
 async function openNode(page, name) {
@@ -208,7 +212,9 @@ async function main() {
 				},
 			]);
 			// The CRM notes of example 2 go nowhere: nothing runs them here.
-			await n8n.importWorkflows(workflows(REPO, PACKAGE_NAME, { crmUrl: 'http://127.0.0.1:9' }));
+			const all = workflows(REPO, PACKAGE_NAME, { crmUrl: 'http://127.0.0.1:9' });
+			for (const workflow of all) nodeCounts.set(workflow.id, workflow.nodes.length);
+			await n8n.importWorkflows(all);
 		});
 		await step('start n8n', () => n8n.start());
 		await step('create the owner account', async () => {
@@ -261,22 +267,43 @@ async function main() {
 		await step(
 			'1 create-form: POS Session → Create with a Model Based and a Category Based asset',
 			async () => {
-				// Tall enough to show the form from Resource down to the second asset.
 				await page.setViewportSize({ width: 1280, height: 1300 });
-				await openWorkflow(page, WORKFLOW_IDS.create);
-				const ndv = await openNode(page, 'Create POS Session');
-				const assets = ndv.locator('[data-test-id="fixed-collection-assets"]');
-				await assets.locator('[data-test-id="parameter-input-categoryCode"]').waitFor();
-				const form = await box(ndv.locator('[data-test-id="node-parameters"]'));
+				const shot = SHOTS.createForm;
+				await openWorkflow(page, shot.workflow);
+				const ndv = await openNode(page, shot.node);
+				const assets = ndv.locator(`[data-test-id="fixed-collection-${shot.collection}"]`);
+				await assets.locator(`[data-test-id="parameter-input-${shot.lastField}"]`).waitFor();
+				// The form's column from its tabs down to the last asset, unscrolled: when fields above
+				// push the assets below the panel's bottom, the window grows until they fit.
+				const formLocator = ndv.locator('[data-test-id="node-parameters"]');
+				let form = await box(formLocator);
+				let end = await box(assets);
+				const overflow = end.y + end.height + 16 - (form.y + form.height);
+				if (overflow > 0) {
+					await page.setViewportSize({ width: 1280, height: 1300 + Math.ceil(overflow) });
+					await page.waitForFunction(
+						([f, a]) => {
+							const fb = document.querySelector(f).getBoundingClientRect();
+							const ab = document.querySelector(a).getBoundingClientRect();
+							return ab.bottom + 16 <= fb.bottom;
+						},
+						[
+							'[data-test-id="ndv"] [data-test-id="node-parameters"]',
+							`[data-test-id="ndv"] [data-test-id="fixed-collection-${shot.collection}"]`,
+						],
+					);
+					form = await box(formLocator);
+					end = await box(assets);
+				}
 				const tabs = await box(ndv.locator('[data-test-id="tab-params"]'));
-				const end = await box(assets);
-				// The form's column from its tabs down to the last asset.
+				const top = tabs.y - 8;
 				await save(page, 'create-form', {
-					clip: around(
-						[form, tabs, end],
-						{ left: 1, right: 1, top: 8, bottom: 12 },
-						await box(ndv),
-					),
+					clip: {
+						x: Math.round(form.x - 1),
+						y: Math.round(top),
+						width: Math.round(form.width + 2),
+						height: Math.round(end.y + end.height + 12 - top),
+					},
 				});
 			},
 			page,
@@ -288,7 +315,9 @@ async function main() {
 				await page.setViewportSize({ width: 1280, height: 1100 });
 				await page.goto(`/home/credentials/${CREDENTIAL.id}`);
 				const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
-				await dialog.locator('[data-test-id="parameter-input-baseUrl"]').waitFor();
+				await dialog
+					.locator(`[data-test-id="parameter-input-${SHOTS.credential.lastField}"]`)
+					.waitFor();
 				// n8n tests a saved credential when it opens it: wait for the answer.
 				await dialog
 					.locator('[data-test-id="credentials-config-container-test-success"]')
@@ -306,8 +335,7 @@ async function main() {
 			async () => {
 				// A squarer view lets the canvas fit the six outputs at a readable zoom.
 				await page.setViewportSize({ width: 960, height: 900 });
-				await openWorkflow(page, WORKFLOW_IDS.trigger);
-				await canvasNode(page, 'Note: Expired').waitFor();
+				await openWorkflow(page, SHOTS.triggerRouted.workflow);
 				await save(page, 'trigger-routed', {
 					clip: await canvasClip(page, { left: 60, right: 60, top: 30, bottom: 40 }),
 				});
@@ -319,9 +347,10 @@ async function main() {
 			'3b trigger-panel: the trigger panel with Route Each Status to Its Own Output on',
 			async () => {
 				await page.setViewportSize({ width: 1280, height: 900 });
-				await openWorkflow(page, WORKFLOW_IDS.trigger);
-				const ndv = await openNode(page, 'Inbank Smart Rent Trigger');
-				await ndv.locator('[data-test-id="parameter-input-routeByStatus"]').waitFor();
+				const shot = SHOTS.triggerPanel;
+				await openWorkflow(page, shot.workflow);
+				const ndv = await openNode(page, shot.node);
+				await ndv.locator(`[data-test-id="parameter-input-${shot.field}"]`).waitFor();
 				await save(page, 'trigger-panel', { clip: await box(ndv) });
 			},
 			page,
@@ -331,8 +360,8 @@ async function main() {
 			'4 validation-error: executing a node with an invalid item',
 			async () => {
 				await page.setViewportSize({ width: 1280, height: 800 });
-				await openWorkflow(page, WORKFLOW_IDS.invalid);
-				const ndv = await openNode(page, 'Create POS Session');
+				await openWorkflow(page, SHOTS.validationError.workflow);
+				const ndv = await openNode(page, SHOTS.validationError.node);
 				await ndv.locator('[data-test-id="node-execute-button"]').first().click();
 				await ndv
 					.locator('[data-test-id="output-panel"] [data-test-id="node-error-message"]')
@@ -358,7 +387,7 @@ async function main() {
 			'5 lifecycle: a lifecycle chain executed against the sandbox',
 			async () => {
 				await page.setViewportSize({ width: 1400, height: 700 });
-				await openWorkflow(page, WORKFLOW_IDS.lifecycle);
+				await openWorkflow(page, SHOTS.lifecycle.workflow);
 				const nodes = page.locator('[data-test-id="canvas-node"]');
 				const count = await nodes.count();
 				await page.locator('[data-test-id="execute-workflow-button"]').click();

@@ -165,7 +165,7 @@ export function routedTrigger(repo, id, { crmUrl }) {
 	return { ...workflow, id, active: false };
 }
 
-export const WORKFLOW_IDS = {
+const WORKFLOW_IDS = {
 	create: 'shotsCreate0001',
 	invalid: 'shotsInvalid001',
 	lifecycle: 'shotsLifecycle1',
@@ -189,3 +189,25 @@ export function workflows(repo, packageName, { crmUrl }) {
 		routedTrigger(repo, WORKFLOW_IDS.trigger, { crmUrl }),
 	];
 }
+
+/**
+ * What each picture opens and waits for, by the names n8n shows (nodes) and stores (parameters): the
+ * script reads these, so a renamed node or parameter changes this file only.
+ */
+export const SHOTS = {
+	createForm: {
+		workflow: WORKFLOW_IDS.create,
+		node: 'Create POS Session',
+		collection: 'assets',
+		lastField: 'categoryCode',
+	},
+	credential: { lastField: 'baseUrl' },
+	triggerRouted: { workflow: WORKFLOW_IDS.trigger },
+	triggerPanel: {
+		workflow: WORKFLOW_IDS.trigger,
+		node: 'Inbank Smart Rent Trigger',
+		field: 'routeByStatus',
+	},
+	validationError: { workflow: WORKFLOW_IDS.invalid, node: 'Create POS Session' },
+	lifecycle: { workflow: WORKFLOW_IDS.lifecycle },
+};
