@@ -386,7 +386,7 @@ async function main() {
 		await step(
 			'5 lifecycle: a lifecycle chain executed against the sandbox',
 			async () => {
-				await page.setViewportSize({ width: 1400, height: 700 });
+				await page.setViewportSize({ width: 1200, height: 600 });
 				await openWorkflow(page, SHOTS.lifecycle.workflow);
 				const nodes = page.locator('[data-test-id="canvas-node"]');
 				const count = await nodes.count();

@@ -140,7 +140,7 @@ export function chain(packageName, id, name, steps) {
 			name: stepName,
 			type: `${packageName}.inbankSmartRent`,
 			typeVersion: 1,
-			position: [260 * (index + 1), 0],
+			position: [220 * (index + 1), 0],
 			parameters,
 			credentials: { inbankApi: CREDENTIAL },
 		});
