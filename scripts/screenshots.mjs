@@ -2,10 +2,11 @@
 // package (packed and installed as a community package) and the Inbank sandbox, in Debian's Chromium
 // driven by playwright-core. Nothing is installed by hand: the n8n runtime comes from the cache that
 // the e2e suites use (scripts/ensure-n8n.sh), the browser from scripts/ensure-browser.sh.
-// Writes docs/images/*.png (each at most 150 kB; not in the npm tarball, whose `files` is dist only).
+// Writes docs/images/*.png, each at most 150 kB. `n8n-node build` copies every PNG of the repository into
+// dist/, so package.json `files` leaves dist/docs out of the npm tarball.
 // Workflows and node parameters: scripts/screenshots/workflows.mjs. SCREENSHOTS_OUT=<dir> writes elsewhere.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,6 +56,8 @@ const HIDE_CLUTTER_CSS = `${[
 	.map((id) => `[data-test-id="${id}"]`)
 	.join(', ')} { visibility: hidden !important; }`;
 
+const PUBLIC_N8N_URL = 'https://n8n.example.com/';
+
 const t0 = Date.now();
 const seconds = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const say = (text) => console.log(`[screenshots] ${text}`);
@@ -79,20 +82,15 @@ async function step(name, fn, page) {
 	}
 }
 
-/** Saves a PNG and checks its size; pngquant (Debian's, if present) shrinks one that is too large. */
+/** Saves a PNG and checks its size (flat UI colours: a clipped panel is 30–80 kB as Chromium writes it). */
 async function save(page, name, options) {
 	const file = join(OUT, `${name}.png`);
 	await page.mouse.move(1, 1); // no hover effects in the picture
 	await page.screenshot({ path: file, animations: 'disabled', ...options });
-	if (statSync(file).size > MAX_BYTES && (await hasCommand('pngquant'))) {
-		const smaller = `${file}.small`;
-		await run('pngquant', ['--quality=70-95', '--speed=1', '--force', '--output', smaller, file]);
-		renameSync(smaller, file);
-	}
 	const size = statSync(file).size;
 	if (size > MAX_BYTES)
 		throw new Error(
-			`${relative(REPO, file)} is ${Math.round(size / 1024)} kB, over ${MAX_BYTES / 1024} kB: clip it tighter (or install pngquant)`,
+			`${relative(REPO, file)} is ${Math.round(size / 1024)} kB, over ${MAX_BYTES / 1024} kB: clip it tighter`,
 		);
 	shots.push({
 		file: relative(REPO, file),
@@ -102,13 +100,6 @@ async function save(page, name, options) {
 	});
 }
 const shots = [];
-
-async function hasCommand(command) {
-	return run('sh', ['-c', `command -v ${command}`]).then(
-		() => true,
-		() => false,
-	);
-}
 
 /** The smallest rectangle around the given boxes, with a margin, kept inside `bounds`. */
 function around(boxes, margin, bounds) {
@@ -194,7 +185,9 @@ async function main() {
 		stops.push(() => sandbox.close());
 
 		const n8n = await step('install the package into a new n8n user folder', () =>
-			N8n.create({ runtime, tarball }),
+			// The trigger's panel shows its Production URL on this address (nothing calls it here):
+			// the same in every run, and the shape a merchant's own n8n gives.
+			N8n.create({ runtime, tarball, env: { WEBHOOK_URL: PUBLIC_N8N_URL } }),
 		);
 		stops.push(() => n8n.stop());
 		await step('import the sandbox credential and the workflows', async () => {
@@ -346,11 +339,15 @@ async function main() {
 		await step(
 			'3b trigger-panel: the trigger panel with Route Each Status to Its Own Output on',
 			async () => {
-				await page.setViewportSize({ width: 1280, height: 900 });
+				await page.setViewportSize({ width: 1280, height: 1000 });
 				const shot = SHOTS.triggerPanel;
 				await openWorkflow(page, shot.workflow);
 				const ndv = await openNode(page, shot.node);
 				await ndv.locator(`[data-test-id="parameter-input-${shot.field}"]`).waitFor();
+				// Open Webhook URLs on the Production URL: what the merchant pastes into callbackUrl.
+				await ndv.getByText('Webhook URLs', { exact: true }).click();
+				await ndv.getByText('Production URL', { exact: true }).click();
+				await ndv.getByText(`${PUBLIC_N8N_URL}webhook/`).first().waitFor();
 				await save(page, 'trigger-panel', { clip: await box(ndv) });
 			},
 			page,
