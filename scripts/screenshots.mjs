@@ -4,7 +4,8 @@
 // the e2e suites use (scripts/ensure-n8n.sh), the browser from scripts/ensure-browser.sh.
 // Writes docs/images/*.png, each at most 150 kB. `n8n-node build` copies every PNG of the repository into
 // dist/, so package.json `files` leaves dist/docs out of the npm tarball.
-// Workflows and node parameters: scripts/screenshots/workflows.mjs. SCREENSHOTS_OUT=<dir> writes elsewhere.
+// Workflows and node parameters: scripts/screenshots/workflows.mjs. SCREENSHOTS_OUT=<dir> writes elsewhere;
+// SCREENSHOTS_DEBUG=1 prints the whole error of a failed step. Takes 1–2 minutes with the runtime cached.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,6 +254,12 @@ async function main() {
 				await page.locator('[data-test-id="password"] input').fill(OWNER.password);
 				await page.locator('[data-test-id="form-submit-button"]').click();
 				await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+				// First-run dialogs (what's new, surveys) open over the home page once it has loaded;
+				// the environment of test/e2e/lib/n8n.mjs turns them off, and any that still shows is closed.
+				await page.locator('[data-test-id="project-home-menu-item"]').waitFor();
+				for (const close of await page.locator('.el-overlay .el-dialog__headerbtn').all()) {
+					if (await close.isVisible()) await close.click();
+				}
 			},
 			page,
 		);
