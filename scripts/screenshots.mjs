@@ -1,0 +1,436 @@
+// `npm run screenshots`: the README's pictures of the nodes, taken from a real n8n 2.41.1 with this
+// package (packed and installed as a community package) and the Inbank sandbox, in Debian's Chromium
+// driven by playwright-core. Nothing is installed by hand: the n8n runtime comes from the cache that
+// the e2e suites use (scripts/ensure-n8n.sh), the browser from scripts/ensure-browser.sh.
+// Writes docs/images/*.png, each at most 150 kB. `n8n-node build` copies every PNG of the repository into
+// dist/, so package.json `files` leaves dist/docs out of the npm tarball.
+// Workflows and node parameters: scripts/screenshots/workflows.mjs. SCREENSHOTS_OUT=<dir> writes elsewhere;
+// SCREENSHOTS_DEBUG=1 prints the whole error of a failed step. Takes 1–2 minutes with the runtime cached.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+
+import { chromium } from 'playwright-core';
+
+import { DEFAULT_SHOP, startSandbox } from '../sandbox/server.mjs';
+import { ensureRuntime, N8n, PACKAGE_NAME, packPackage, REPO } from '../test/e2e/lib/n8n.mjs';
+import { CREDENTIAL, SHOTS, START_NODE, workflows } from './screenshots/workflows.mjs';
+
+const run = promisify(execFile);
+const OUT = process.env.SCREENSHOTS_OUT ?? join(REPO, 'docs', 'images');
+const MAX_BYTES = 150 * 1024;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox', // runs as root in CI and here
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-default-apps',
+	'--disable-extensions',
+	'--hide-scrollbars',
+	'--font-render-hinting=none',
+];
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Mari',
+	lastName: 'Maasikas',
+	password: 'Screenshots-0wner-Pass',
+};
+/** Toasts come and go with timing; the panels show the same messages. Hidden in every page. */
+const HIDE_CSS = '.el-notification { display: none !important; }';
+/** Clutter at the edges of a clipped picture: floating previews of neighbouring nodes beside a panel,
+ * the canvas's side buttons (none is clicked here). */
+const HIDE_CLUTTER_CSS = `${[
+	'floating-nodes',
+	'node-creator-plus-button',
+	'command-bar-button',
+	'add-sticky-button',
+	'toggle-focus-panel-button',
+	'instance-ai-canvas-action-button',
+]
+	.map((id) => `[data-test-id="${id}"]`)
+	.join(', ')} { visibility: hidden !important; }`;
+
+const PUBLIC_N8N_URL = 'https://n8n.example.com/';
+
+const t0 = Date.now();
+const seconds = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+const say = (text) => console.log(`[screenshots] ${text}`);
+
+/** Runs one named step; a failure names the step and leaves a picture of the page for debugging. */
+async function step(name, fn, page) {
+	say(`${name}   (${seconds()})`);
+	try {
+		return await fn();
+	} catch (error) {
+		let where = '';
+		if (page && !page.isClosed()) {
+			const file = join(mkdtempSync(join(tmpdir(), 'inbank-screenshots-')), 'failed-step.png');
+			await page.screenshot({ path: file }).then(
+				() => (where = `; the page at that moment: ${file}`),
+				() => {},
+			);
+		}
+		throw new Error(`step "${name}" failed: ${error.message.split('\n')[0]}${where}`, {
+			cause: error,
+		});
+	}
+}
+
+/** Saves a PNG and checks its size (flat UI colours: a clipped panel is 30–80 kB as Chromium writes it). */
+async function save(page, name, options) {
+	const file = join(OUT, `${name}.png`);
+	await page.mouse.move(1, 1); // no hover effects in the picture
+	await page.screenshot({ path: file, animations: 'disabled', ...options });
+	const size = statSync(file).size;
+	if (size > MAX_BYTES)
+		throw new Error(
+			`${relative(REPO, file)} is ${Math.round(size / 1024)} kB, over ${MAX_BYTES / 1024} kB: clip it tighter`,
+		);
+	shots.push({
+		file: relative(REPO, file),
+		size,
+		width: options.clip?.width,
+		height: options.clip?.height,
+	});
+}
+const shots = [];
+
+/** The smallest rectangle around the given boxes, with a margin, kept inside `bounds`. */
+function around(boxes, margin, bounds) {
+	const x0 = Math.max(bounds.x, Math.min(...boxes.map((b) => b.x)) - margin.left);
+	const y0 = Math.max(bounds.y, Math.min(...boxes.map((b) => b.y)) - margin.top);
+	const x1 = Math.min(
+		bounds.x + bounds.width,
+		Math.max(...boxes.map((b) => b.x + b.width)) + margin.right,
+	);
+	const y1 = Math.min(
+		bounds.y + bounds.height,
+		Math.max(...boxes.map((b) => b.y + b.height)) + margin.bottom,
+	);
+	return {
+		x: Math.round(x0),
+		y: Math.round(y0),
+		width: Math.round(x1 - x0),
+		height: Math.round(y1 - y0),
+	};
+}
+
+async function box(locator) {
+	const b = await locator.boundingBox();
+	if (!b) throw new Error(`${locator} is not visible`);
+	return b;
+}
+
+const canvasNode = (page, name) =>
+	page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+
+/** Opens a workflow in the editor and waits until its nodes are drawn. */
+async function openWorkflow(page, id) {
+	const expected = nodeCounts.get(id);
+	await page.goto(`/workflow/${id}`);
+	await page.waitForFunction(
+		(n) => document.querySelectorAll('[data-test-id="canvas-node"]').length === n,
+		expected,
+	);
+}
+/** Workflow id → its number of nodes: the canvas is drawn when it shows them all. */
+const nodeCounts = new Map();
+
+/** Opens a node's panel (double-click on the canvas, as a user does) and waits for its parameters. */
+async function openNode(page, name) {
+	await canvasNode(page, name).dblclick();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.locator('[data-test-id="node-parameters"]').waitFor();
+	return ndv;
+}
+
+/** The picture of the canvas: the nodes and their labels, not the whole editor. */
+async function canvasClip(page, margin = { left: 130, right: 130, top: 50, bottom: 70 }) {
+	const nodes = await page.locator('[data-test-id="canvas-node"]').all();
+	const boxes = await Promise.all(nodes.map(box));
+	return around(boxes, margin, await box(page.locator('[data-test-id="canvas"]')));
+}
+
+async function main() {
+	const stops = [];
+	const stopAll = async () => {
+		for (const stop of stops.reverse())
+			await stop().catch((error) => say(`while stopping: ${error.message}`));
+	};
+	// Ctrl+C: test/e2e/lib/n8n.mjs kills n8n on SIGINT; the sandbox and Chromium end with this process.
+	try {
+		const runtime = await step('n8n runtime (cached by scripts/ensure-n8n.sh)', () =>
+			ensureRuntime(),
+		);
+		await step('browser (scripts/ensure-browser.sh)', async () => {
+			if (CHROMIUM === '/usr/bin/chromium')
+				await run('bash', [join(REPO, 'scripts/ensure-browser.sh')]);
+			if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM} (CHROMIUM_PATH)`);
+		});
+		const tarball = await step('build and pack the package', () => packPackage());
+
+		// On the README's port when it is free, so that the credential's Base URL in the picture is the
+		// documented one and does not change from run to run.
+		const sandbox = await step('start the Inbank sandbox', () =>
+			startSandbox({ port: 4010, log: () => {} }).catch(() =>
+				startSandbox({ port: 0, log: () => {} }),
+			),
+		);
+		stops.push(() => sandbox.close());
+
+		const n8n = await step('install the package into a new n8n user folder', () =>
+			// The trigger's panel shows its Production URL on this address (nothing calls it here):
+			// the same in every run, and the shape a merchant's own n8n gives.
+			N8n.create({ runtime, tarball, env: { WEBHOOK_URL: PUBLIC_N8N_URL } }),
+		);
+		stops.push(() => n8n.stop());
+		await step('import the sandbox credential and the workflows', async () => {
+			await n8n.importCredentials([
+				{
+					...CREDENTIAL,
+					type: 'inbankApi',
+					data: {
+						apiKey: DEFAULT_SHOP.apiKey,
+						environment: 'demo',
+						country: DEFAULT_SHOP.country,
+						shopUuid: DEFAULT_SHOP.uuid,
+						baseUrl: sandbox.url,
+					},
+				},
+			]);
+			// The CRM notes of example 2 go nowhere: nothing runs them here.
+			const all = workflows(REPO, PACKAGE_NAME, { crmUrl: 'http://127.0.0.1:9' });
+			for (const workflow of all) nodeCounts.set(workflow.id, workflow.nodes.length);
+			await n8n.importWorkflows(all);
+		});
+		await step('start n8n', () => n8n.start());
+		await step('create the owner account', async () => {
+			const res = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(OWNER),
+			});
+			if (res.status !== 200)
+				throw new Error(
+					`POST /rest/owner/setup answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
+				);
+		});
+
+		const browser = await step('launch Chromium', () =>
+			chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+		);
+		stops.push(() => browser.close());
+		const context = await browser.newContext({
+			baseURL: n8n.baseUrl,
+			viewport: { width: 1280, height: 800 },
+			deviceScaleFactor: 1,
+			locale: 'en-US',
+			colorScheme: 'light',
+			reducedMotion: 'reduce',
+		});
+		await context.addInitScript((css) => {
+			document.addEventListener('DOMContentLoaded', () => {
+				const style = document.createElement('style');
+				style.textContent = css;
+				document.head.append(style);
+			});
+		}, HIDE_CSS + HIDE_CLUTTER_CSS);
+		const page = await context.newPage();
+		page.setDefaultTimeout(45_000);
+		mkdirSync(OUT, { recursive: true });
+
+		await step(
+			'sign in as the owner',
+			async () => {
+				await page.goto('/signin');
+				await page.locator('[data-test-id="emailOrLdapLoginId"] input').fill(OWNER.email);
+				await page.locator('[data-test-id="password"] input').fill(OWNER.password);
+				await page.locator('[data-test-id="form-submit-button"]').click();
+				await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+				// First-run dialogs (what's new, surveys) open over the home page once it has loaded;
+				// the environment of test/e2e/lib/n8n.mjs turns them off, and any that still shows is closed.
+				await page.locator('[data-test-id="project-home-menu-item"]').waitFor();
+				for (const close of await page.locator('.el-overlay .el-dialog__headerbtn').all()) {
+					if (await close.isVisible()) await close.click();
+				}
+			},
+			page,
+		);
+
+		await step(
+			'1 create-form: POS Session → Create with a Model Based and a Category Based asset',
+			async () => {
+				await page.setViewportSize({ width: 1280, height: 1300 });
+				const shot = SHOTS.createForm;
+				await openWorkflow(page, shot.workflow);
+				const ndv = await openNode(page, shot.node);
+				const assets = ndv.locator(`[data-test-id="fixed-collection-${shot.collection}"]`);
+				await assets.locator(`[data-test-id="parameter-input-${shot.lastField}"]`).waitFor();
+				// The form's column from its tabs down to the last asset, unscrolled: when fields above
+				// push the assets below the panel's bottom, the window grows until they fit.
+				const formLocator = ndv.locator('[data-test-id="node-parameters"]');
+				let form = await box(formLocator);
+				let end = await box(assets);
+				const overflow = end.y + end.height + 16 - (form.y + form.height);
+				if (overflow > 0) {
+					await page.setViewportSize({ width: 1280, height: 1300 + Math.ceil(overflow) });
+					await page.waitForFunction(
+						([f, a]) => {
+							const fb = document.querySelector(f).getBoundingClientRect();
+							const ab = document.querySelector(a).getBoundingClientRect();
+							return ab.bottom + 16 <= fb.bottom;
+						},
+						[
+							'[data-test-id="ndv"] [data-test-id="node-parameters"]',
+							`[data-test-id="ndv"] [data-test-id="fixed-collection-${shot.collection}"]`,
+						],
+					);
+					form = await box(formLocator);
+					end = await box(assets);
+				}
+				const tabs = await box(ndv.locator('[data-test-id="tab-params"]'));
+				const top = tabs.y - 8;
+				await save(page, 'create-form', {
+					clip: {
+						x: Math.round(form.x - 1),
+						y: Math.round(top),
+						width: Math.round(form.width + 2),
+						height: Math.round(end.y + end.height + 12 - top),
+					},
+				});
+			},
+			page,
+		);
+
+		await step(
+			'2 credential: the Inbank API credential, tested',
+			async () => {
+				await page.setViewportSize({ width: 1280, height: 1100 });
+				await page.goto(`/home/credentials/${CREDENTIAL.id}`);
+				const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+				await dialog
+					.locator(`[data-test-id="parameter-input-${SHOTS.credential.lastField}"]`)
+					.waitFor();
+				// n8n tests a saved credential when it opens it: wait for the answer.
+				await dialog
+					.locator('[data-test-id="credentials-config-container-test-success"]')
+					.waitFor();
+				await save(page, 'credential', {
+					clip: await box(page.locator('.el-dialog', { has: dialog })),
+				});
+				await page.keyboard.press('Escape');
+			},
+			page,
+		);
+
+		await step(
+			'3 trigger-routed: the trigger with one output per status, on the canvas',
+			async () => {
+				// A squarer view lets the canvas fit the six outputs at a readable zoom.
+				await page.setViewportSize({ width: 960, height: 900 });
+				await openWorkflow(page, SHOTS.triggerRouted.workflow);
+				await save(page, 'trigger-routed', {
+					clip: await canvasClip(page, { left: 60, right: 60, top: 30, bottom: 40 }),
+				});
+			},
+			page,
+		);
+
+		await step(
+			'3b trigger-panel: the trigger panel with Route Each Status to Its Own Output on',
+			async () => {
+				await page.setViewportSize({ width: 1280, height: 1000 });
+				const shot = SHOTS.triggerPanel;
+				await openWorkflow(page, shot.workflow);
+				const ndv = await openNode(page, shot.node);
+				await ndv.locator(`[data-test-id="parameter-input-${shot.field}"]`).waitFor();
+				// Open Webhook URLs on the Production URL: what the merchant pastes into callbackUrl.
+				await ndv.getByText('Webhook URLs', { exact: true }).click();
+				await ndv.getByText('Production URL', { exact: true }).click();
+				await ndv.getByText(`${PUBLIC_N8N_URL}webhook/`).first().waitFor();
+				await save(page, 'trigger-panel', { clip: await box(ndv) });
+			},
+			page,
+		);
+
+		await step(
+			'4 validation-error: executing a node with an invalid item',
+			async () => {
+				await page.setViewportSize({ width: 1280, height: 800 });
+				await openWorkflow(page, SHOTS.validationError.workflow);
+				const ndv = await openNode(page, SHOTS.validationError.node);
+				await ndv.locator('[data-test-id="node-execute-button"]').first().click();
+				await ndv
+					.locator('[data-test-id="output-panel"] [data-test-id="node-error-message"]')
+					.waitFor();
+				// The run has ended when the button is back from its spinner and the input panel shows
+				// what the trigger passed in.
+				await page.waitForFunction(() =>
+					/Execute/.test(
+						document.querySelector('[data-test-id="ndv"] [data-test-id="node-execute-button"]')
+							?.textContent ?? '',
+					),
+				);
+				await ndv
+					.locator('[data-test-id="ndv-input-panel"]')
+					.getByText(START_NODE, { exact: true })
+					.waitFor();
+				await save(page, 'validation-error', { clip: await box(ndv) });
+			},
+			page,
+		);
+
+		await step(
+			'5 lifecycle: a lifecycle chain executed against the sandbox',
+			async () => {
+				await page.setViewportSize({ width: 1200, height: 600 });
+				await openWorkflow(page, SHOTS.lifecycle.workflow);
+				const nodes = page.locator('[data-test-id="canvas-node"]');
+				const count = await nodes.count();
+				await page.locator('[data-test-id="execute-workflow-button"]').click();
+				// Done when every node shows its green check and every connection its item count, or a
+				// node shows an error.
+				await page.waitForFunction(
+					(n) =>
+						document.querySelector('[data-test-id="canvas-node-status-error"]') ||
+						(document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= n &&
+							[...document.querySelectorAll('[data-test-id="edge-label"]')].filter((label) =>
+								/\bitems?\b/.test(label.textContent),
+							).length >=
+								n - 1),
+					count,
+				);
+				const failed = await page.locator('[data-test-id="canvas-node-status-error"]').count();
+				if (failed) throw new Error(`${failed} node(s) failed: is the sandbox answering?`);
+				await save(page, 'lifecycle', {
+					clip: await canvasClip(page, { left: 90, right: 110, top: 40, bottom: 60 }),
+				});
+			},
+			page,
+		);
+	} finally {
+		await stopAll();
+	}
+}
+
+main().then(
+	() => {
+		for (const shot of shots)
+			say(
+				`${shot.file}  ${(shot.size / 1024).toFixed(1)} kB${shot.width ? `  ${shot.width}×${shot.height}` : ''}`,
+			);
+		say(`done in ${seconds()}`);
+	},
+	(error) => {
+		console.error(`[screenshots] ${error.message}`);
+		if (process.env.SCREENSHOTS_DEBUG === '1') console.error(error.cause ?? error);
+		process.exitCode = 1;
+	},
+);
