@@ -23,7 +23,7 @@ export const retriesOption: INodeProperties = {
 		'How often to repeat a request that Inbank answered with 429 or 503 (after its Retry-After) or, for reads only, with a 5xx, a timeout or a dropped connection. A request that may have created something is never repeated.',
 };
 
-/** "Options → Concurrency" of Create POS Session: items sent in parallel, in bounded number. */
+/** "Options → Concurrency" of Create POS session: items sent in parallel, in bounded number. */
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
@@ -55,17 +55,12 @@ export function readTimeoutMs(this: IExecuteFunctions, itemIndex: number): numbe
 	return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_TIMEOUT_MS;
 }
 
-type Show = NonNullable<INodeProperties['displayOptions']>['show'];
-
 /** The Options collection of an operation (every operation calls Inbank, so each has a timeout). */
-export function optionsProperty(show: Show): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		default: {},
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		options: [retriesOption, timeoutOption],
-	};
-}
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	default: {},
+	placeholder: 'Add Option',
+	options: [retriesOption, timeoutOption],
+};
