@@ -5,7 +5,7 @@ import { EXAMPLE_REQUEST_BODY } from '../../nodes/InbankSmartRent/actions/posSes
 import { DEFAULT_INTEGRATION_INFO } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
 import { assetsProperty, CUSTOM_CATEGORY } from '../../nodes/InbankSmartRent/actions/shared/assets';
 import { KNOWN_CATEGORY_CODES } from '../../nodes/InbankSmartRent/contract/posSession';
-import { checked, satisfies } from '../../nodes/InbankSmartRent/contract/primitives';
+import { checked } from '../../nodes/InbankSmartRent/contract/primitives';
 import { fullExpectedBody, fullFieldParameters, minimalFieldParameters } from '../support/fixtures';
 import { createFromJson, createThroughExecute } from '../support/through-execute';
 
@@ -356,9 +356,4 @@ describe('checked: rules without zod effects', () => {
 		expect(refused.error?.issues.map((issue) => issue.message)).toEqual(['too short']);
 	});
 
-	it('satisfies: the message of a refine', async () => {
-		const even = satisfies(z.number(), (value) => value % 2 === 0, 'must be even');
-		expect(even.safeParse(3).error?.issues).toEqual([{ code: 'custom', path: [], message: 'must be even' }]);
-		expect(even.parse(4)).toBe(4);
-	});
 });

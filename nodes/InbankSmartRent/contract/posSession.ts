@@ -10,7 +10,6 @@ import {
 	problem,
 	type Problem,
 	requiredText,
-	satisfies,
 } from './primitives';
 
 /**
@@ -44,7 +43,8 @@ export const LATVIA_ONLY_CATEGORY_CODES: readonly string[] = ['copying_fee'];
 export const GENDERS = ['m', 'f'] as const;
 export const CURRENCIES = ['EUR'] as const;
 
-const CATEGORY_CODE = /^[a-z0-9_]+$/;
+// Empty is allowed here: the asset's type rule then names the missing code.
+const CATEGORY_CODE = /^[a-z0-9_]*$/;
 
 const assetShape = z
 	.object(
@@ -52,11 +52,9 @@ const assetShape = z
 			// Inbank applies CATEGORY_BASED when type is missing; we keep that meaning when validating.
 			type: z.enum(ASSET_TYPES).optional(),
 			modelId: optionalText().optional(),
-			categoryCode: satisfies(
-				optionalText(),
-				(code) => code === '' || CATEGORY_CODE.test(code),
-				'must be a category code such as add_on, shipping_fee or phone',
-			).optional(),
+			categoryCode: optionalText()
+				.regex(CATEGORY_CODE, { message: 'must be a category code such as add_on, shipping_fee or phone' })
+				.optional(),
 			modelName: requiredText(),
 			netPrice: amount(),
 		},
