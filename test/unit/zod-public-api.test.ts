@@ -1,31 +1,19 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { exactNumber, httpUrl } from '../../nodes/InbankSmartRent/contract/primitives';
-
-/** Every .ts file the package ships (nodes/ and credentials/). */
-function shipped(dir: string): string[] {
-	return readdirSync(dir).flatMap((name) => {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) return shipped(path);
-		return path.endsWith('.ts') ? [path] : [];
-	});
-}
+import { shippedSources } from '../support/source-files';
 
 describe('zod: public API only (the host n8n decides the zod version)', () => {
-	const root = join(__dirname, '..', '..');
-	const files = [...shipped(join(root, 'nodes')), ...shipped(join(root, 'credentials'))];
+	const files = shippedSources();
 
 	it.each(['_parse', '_getOrReturnCtx', 'addIssueToContext', 'INVALID', 'z.OK(', '._def'])(
 		'no shipped file uses %s',
 		(internal) => {
-			const users = files.filter((file) => readFileSync(file, 'utf8').includes(internal));
+			const users = files.filter((file) => file.text.includes(internal)).map((file) => file.path);
 			expect(users).toEqual([]);
 		},
 	);
 
 	it('no shipped file subclasses a zod type', () => {
-		const users = files.filter((file) => /class \w+(<[^>]*>)? extends z\./.test(readFileSync(file, 'utf8')));
+		const users = files.filter((file) => /class \w+(<[^>]*>)? extends z\./.test(file.text)).map((file) => file.path);
 		expect(users).toEqual([]);
 	});
 });
