@@ -263,14 +263,52 @@ async function benchMicro() {
 	}
 	const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO });
 	const [pack] = JSON.parse(stdout);
-	return { perItemMicros: median(samples), samples, packedBytes: pack.size, unpackedBytes: pack.unpackedSize, files: pack.entryCount ?? pack.files.length };
+	return { perItemMicros: median(samples), bestMicros: Math.min(...samples), samples, packedBytes: pack.size, unpackedBytes: pack.unpackedSize, files: pack.entryCount ?? pack.files.length };
+}
+
+// ---- 3b. the per-run parameter cache ---------------------------------------------------------------
+// What Create POS session reads per item (Fields mode, the bench's 2 expressions), read through n8n-core's real
+// engine (test/support/engine.js): the parameters without expressions once with n8n's getNodeParameter and once
+// through the node's per-run cache; the 2 parameters with expressions (n8n evaluates them per item either way).
+async function benchParams() {
+	const { runWorkflow } = require('../../test/support/engine.js');
+	const { InbankSmartRent } = require(join(REPO, 'dist/nodes/InbankSmartRent/InbankSmartRent.node.js'));
+	const { itemParameters } = require(join(REPO, 'dist/nodes/InbankSmartRent/actions/shared/operation.js'));
+	const constants = [['inputMode', 'fields'], ['customerData', {}], ['customerContactData', {}], ['merchants', {}], ['partnerUrls', {}], ['productCode'], ['currency', 'EUR'], ['locale'], ['insuranceUsed', true], ['assets', {}], ['period'], ['options', {}], ['options', {}]];
+	const expressions = [['additionalFields', {}], ['purchaseDescription']];
+	const description = new InbankSmartRent().description;
+	let timed;
+	const probe = (cached, reads) => ({
+		description,
+		async execute() {
+			const context = cached ? itemParameters(this) : this;
+			const items = this.getInputData();
+			const started = process.hrtime.bigint();
+			for (let i = 0; i < items.length; i++) for (const [name, fallback] of reads) context.getNodeParameter(name, i, fallback);
+			timed = Number(process.hrtime.bigint() - started) / 1000 / items.length;
+			return [items];
+		},
+	});
+	const { parameters } = ourNode(1);
+	const items = Array.from({ length: ITEMS }, (_, i) => ({ json: { i } }));
+	const variants = { n8n: [false, constants], cached: [true, constants], expressions: [false, expressions] };
+	const samples = { n8n: [], cached: [], expressions: [] };
+	for (let rep = 0; rep < REPS; rep++) {
+		for (const [label, [cached, reads]] of Object.entries(variants)) {
+			await runWorkflow({ nodes: [{ id: '1', name: 'Target', type: 'probe', typeVersion: 1, position: [0, 0], parameters }], nodeTypes: { probe: probe(cached, reads) }, items });
+			samples[label].push(timed);
+		}
+	}
+	const result = Object.fromEntries(Object.entries(samples).map(([label, xs]) => [label, { median: median(xs), best: Math.min(...xs) }]));
+	log(`parameters without expressions per item: n8n ${result.n8n.median.toFixed(1)} µs, cached ${result.cached.median.toFixed(1)} µs; the 2 expressions ${result.expressions.median.toFixed(1)} µs`);
+	return { ...result, samples };
 }
 
 // The hand-written part of BENCHMARKS.md, kept when the figures above it are written again.
 const FINDINGS = '## Findings';
 
 // ---- report ------------------------------------------------------------------------------------------
-function report(create, latency, callbacks, micro, meta) {
+function report(create, latency, callbacks, micro, params, meta) {
 	const r = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 	const ratio = (a, b) => create[a].median / create[b].median;
 	const versus = (label, a, b, target) => {
@@ -352,17 +390,25 @@ them afterwards); the trigger refuses them with 401 before any execution and dro
 ## 3. Per item and package
 
 - Validation + body building of one Create POS Session item (Fields mode, zod schema, compiled dist/):
-  **${r(micro.perItemMicros)} µs** (median of 7 × 20,000; samples ${micro.samples.map((s) => s.toFixed(2)).join(', ')} µs).
+  **${r(micro.perItemMicros)} µs** (median of 7 × 20,000; best ${r(micro.bestMicros)} µs; samples ${micro.samples.map((s) => s.toFixed(2)).join(', ')} µs).
 - Packed tarball: **${micro.packedBytes} bytes** (${micro.files} files; ${micro.unpackedBytes} bytes unpacked).
+- Reading Create POS session's 13 parameters without expressions per item (n8n-core's WorkflowExecute, ${ITEMS}
+  items, median of ${REPS}; best in brackets): n8n's getNodeParameter **${r(params.n8n.median)} µs** (${r(params.n8n.best)}),
+  the node's per-run cache **${r(params.cached.median)} µs** (${r(params.cached.best)}); for scale, the 2 parameters
+  with expressions, which n8n evaluates per item either way: ${r(params.expressions.median)} µs (${r(params.expressions.best)}).
+  test/unit/engine.test.ts proves the cache reads what n8n reads.
 `;
 }
 
 async function main() {
 	log('building and packing');
 	await packPackage();
-	if (ONLY && [...ONLY].every((part) => part === 'micro')) {
-		// The microbenchmark needs no n8n.
-		console.log(JSON.stringify({ micro: await benchMicro() }, null, 2));
+	if (ONLY && [...ONLY].every((part) => part === 'micro' || part === 'params')) {
+		// These need no n8n runtime.
+		const out = {};
+		if (ONLY.has('micro')) out.micro = await benchMicro();
+		if (ONLY.has('params')) out.params = await benchParams();
+		console.log(JSON.stringify(out, null, 2));
 		return;
 	}
 	const server = await startRecorder(() => ({ status: 201, body: { uuid: randomUUID(), status: 'pending', redirectUrl: 'http://127.0.0.1/s' }, delayMs: server.latencyMs }));
@@ -394,14 +440,19 @@ async function main() {
 			log('3. microbenchmark and package size');
 			micro = await benchMicro();
 		}
+		let params;
+		if (runs('params')) {
+			log('3b. parameter reading per item, n8n vs the per-run cache');
+			params = await benchParams();
+		}
 		if (ONLY) {
-			console.log(JSON.stringify({ create, latency, callbacks, micro }, (key, value) => (key === 'latencies' ? undefined : value), 2));
+			console.log(JSON.stringify({ create, latency, callbacks, micro, params }, (key, value) => (key === 'latencies' ? undefined : value), 2));
 			return;
 		}
 		const { stdout: cpu } = await run('bash', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2; nproc"]);
 		const n8nVersion = (await n8n.cli(['--version'])).stdout.trim().split('\n').pop();
 		const meta = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine: cpu.trim().replace('\n', ', ') + ' cores', node: (await run(n8n.runtime.nodeBin, ['-v'])).stdout.trim(), n8n: n8nVersion };
-		const markdown = report(create, latency, callbacks, micro, meta);
+		const markdown = report(create, latency, callbacks, micro, params, meta);
 		const findings = readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8').split(FINDINGS)[1];
 		writeFileSync(join(REPO, 'BENCHMARKS.md'), findings ? `${markdown}\n${FINDINGS}${findings}` : markdown);
 		console.log(`\n${markdown}`);

@@ -89,8 +89,11 @@ function containsExpression(value: unknown): boolean {
 
 /**
  * The execution context with getNodeParameter resolved once per run for parameters that hold no
- * expression (their value is the same for every item); parameters with expressions are resolved per
- * item as usual. n8n's parameter resolution is the main per-item cost of a many-item run.
+ * expression (n8n resolves them to the same value for every item); parameters with expressions are
+ * resolved per item as usual. n8n's parameter resolution is the main per-item cost of a many-item run
+ * (BENCHMARKS.md). n8n's answer also depends on the fallback (for a parameter that is not shown) and on
+ * the options (ensureType, …), so those are part of the key. test/unit/engine.test.ts proves the answers
+ * equal to n8n's own through its real WorkflowExecute.
  */
 export function itemParameters(context: IExecuteFunctions): IExecuteFunctions {
 	let reader = readers.get(context);
@@ -99,8 +102,12 @@ export function itemParameters(context: IExecuteFunctions): IExecuteFunctions {
 	const constant = new Map<string, unknown>();
 	const getNodeParameter = ((name: string, itemIndex: number, fallback?: unknown, options?: object) => {
 		if (containsExpression(raw[name])) return context.getNodeParameter(name, itemIndex, fallback, options);
-		if (!constant.has(name)) constant.set(name, context.getNodeParameter(name, 0, fallback, options));
-		return constant.get(name);
+		const key =
+			fallback === undefined && options === undefined
+				? name
+				: `${name}\u0000${JSON.stringify(fallback) ?? ''}\u0000${JSON.stringify(options) ?? ''}`;
+		if (!constant.has(key)) constant.set(key, context.getNodeParameter(name, 0, fallback, options));
+		return constant.get(key);
 	}) as IExecuteFunctions['getNodeParameter'];
 	reader = Object.create(context, { getNodeParameter: { value: getNodeParameter } }) as IExecuteFunctions;
 	readers.set(context, reader);
