@@ -44,6 +44,8 @@ describe('numbers and URLs without refine/transform keep their messages', () => 
 		expect(problem(period, 24.5)).toBe('must be a whole number (got 24.5)');
 		expect(problem(period, '24.5')).toBe('must be a whole number (got "24.5")');
 		expect(problem(period, 0)).toBe('must be greater than 0 (got 0)');
+		// The smallest double is not a whole number (zod's multipleOf(1) would let it pass).
+		expect(problem(period, 5e-324)).toBe('must be a whole number (got 5e-324)');
 	});
 
 	it.each(['ftp://shop.example.com/x', 'https://shop example.com', 'shop.example.com', 'https://'])('refuses %p as an http(s) URL', (url) => {

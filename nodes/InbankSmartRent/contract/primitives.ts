@@ -83,8 +83,7 @@ export function exactNumber(opts: NumberRule = {}) {
 	});
 	const rules = (schema: z.ZodNumber) => {
 		let out = schema.finite();
-		// multipleOf rather than int(): int() reports as a type error, which would read "(got float)".
-		if (opts.integer) out = out.multipleOf(1);
+		if (opts.integer) out = out.int();
 		if (opts.min !== undefined) out = opts.exclusiveMin ? out.gt(opts.min) : out.gte(opts.min);
 		return out;
 	};
@@ -151,7 +150,10 @@ export function formatIssue(issue: z.ZodIssue): string {
 		case z.ZodIssueCode.invalid_type:
 			if (issue.received === 'undefined') return `${path} is required`;
 			if (issue.message && issue.message !== 'Required' && !issue.message.startsWith('Expected')) {
-				return `${path} ${issue.message} (got ${issue.received})`;
+				// Messages that already show the value (numbers, via their error map) need no type after them.
+				return issue.message.includes('(got ')
+					? `${path} ${issue.message}`
+					: `${path} ${issue.message} (got ${issue.received})`;
 			}
 			return `${path} must be ${article(issue.expected)} (got ${issue.received})`;
 		case z.ZodIssueCode.unrecognized_keys:

@@ -7,16 +7,27 @@ import { COUNTRIES, ENVIRONMENTS, resolveBaseUrl } from './hosts';
 
 export const CREDENTIAL_TYPE = 'inbankApi';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const credentialSchema = z.object({
 	apiKey: z.string({ required_error: 'is required' }).trim().min(1, { message: 'must not be empty' }),
 	environment: z.enum(ENVIRONMENTS),
 	country: z.enum(COUNTRIES),
-	shopUuid: z.string({ required_error: 'is required' }).trim().min(1, { message: 'must not be empty' }),
+	// Every request path starts with the shop: anything but a UUID ("..", "a/b") would leave it.
+	shopUuid: z
+		.string({ required_error: 'is required' })
+		.trim()
+		.min(1, { message: 'must not be empty' })
+		.regex(UUID, { message: 'must be the shop’s UUID, such as a93f1f44-d5dd-4469-bfcc-c1de9e969213' }),
 	baseUrl: z
 		.string()
 		.trim()
 		.refine((value) => value === '' || isHttpUrl(value), {
 			message: 'must be empty or an http(s) URL such as http://127.0.0.1:4010',
+		})
+		// The API path is appended to it: a query or fragment would swallow the path.
+		.refine((value) => !/[?#]/.test(value), {
+			message: 'must not contain a query (?…) or a fragment (#…): give the host and an optional path only',
 		})
 		.optional(),
 });
@@ -26,7 +37,12 @@ export interface InbankConnection {
 	shopUuid: string;
 	environment: 'demo' | 'production';
 	country: string;
+	/** Where requests go; may hold user:password of a proxy. Never shown: use displayBaseUrl. */
 	baseUrl: string;
+	/** baseUrl without user:password, for errors and items. */
+	displayBaseUrl: string;
+	/** What must never appear in an error or an item: the API key, and a base URL's user:password. */
+	secrets: string[];
 	/** 'custom' when the credential's base URL replaced the Inbank host. */
 	target: 'demo' | 'production' | 'custom';
 	/** The decrypted credential, handed to n8n's request helper so it is not loaded again per request. */
@@ -63,13 +79,33 @@ async function loadConnection(this: InbankContext, itemIndex: number): Promise<I
 		});
 	}
 	const credentials = parsed.data;
+	const baseUrl = resolveBaseUrl(credentials);
+	const { display, userinfo } = withoutUserinfo(baseUrl);
 	return {
 		apiKey: credentials.apiKey,
 		shopUuid: credentials.shopUuid,
 		environment: credentials.environment,
 		country: credentials.country,
-		baseUrl: resolveBaseUrl(credentials),
+		baseUrl,
+		displayBaseUrl: display,
+		secrets: [credentials.apiKey, ...userinfo],
 		target: credentials.baseUrl ? 'custom' : credentials.environment,
 		credentialData,
 	};
+}
+
+/** The base URL without `user:password@`, and the parts removed (raw and as URL-decoded). */
+function withoutUserinfo(baseUrl: string): { display: string; userinfo: string[] } {
+	const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i.exec(baseUrl);
+	if (!match) return { display: baseUrl, userinfo: [] };
+	const raw = match[2];
+	const parts = [raw, ...raw.split(':')].filter((part) => part.length > 0);
+	const decoded = parts.map((part) => {
+		try {
+			return decodeURIComponent(part);
+		} catch {
+			return part;
+		}
+	});
+	return { display: match[1] + baseUrl.slice(match[0].length), userinfo: [...new Set([...parts, ...decoded])] };
 }

@@ -22,11 +22,44 @@ const GENERIC_ERROR_CODES: Record<string, string> = {
 	CONSTRAINTS_VIOLATED_GENERAL: 'the request breaks one of Inbank’s rules for this product',
 };
 
-/** Replaces the secret wherever it appears; used on everything that reaches an error or an item. */
-function redact(text: string, secret: string): string {
-	if (!secret || secret.length < 4) return text;
-	return text.split(secret).join('[redacted]');
+/** Replaces every secret wherever it appears; used on everything that reaches an error or an item. */
+function redact(text: string, secrets: string[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		// Shorter strings would blank out ordinary words; the API key is never that short.
+		if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+	}
+	return out;
 }
+
+/** A value taken from Inbank's answer, for an error: redacted, quoted, at most 60 characters. */
+function quoted(value: unknown, secrets: string[]): string {
+	const text = redact(String(value), secrets).replace(/\s+/g, ' ');
+	return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}
+
+/**
+ * Retry-After as RFC 9110 allows it: whole seconds (digits only) or an HTTP-date. Milliseconds to wait
+ * from `now` (0 for a date in the past), or undefined when the header is missing or not one of those.
+ */
+export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+	if (typeof header !== 'string') return undefined;
+	const value = header.trim();
+	if (/^\d+$/.test(value)) return Number(value) * 1000;
+	if (!HTTP_DATE.test(value)) return undefined;
+	// asctime dates carry no zone; HTTP-dates are always GMT.
+	const at = Date.parse(/GMT$/.test(value) ? value : `${value} GMT`);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const DAY = '(Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must accept (RFC 9110 §5.6.7). */
+const HTTP_DATE = new RegExp(
+	`^(${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT|${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|${DAY} ${MONTH} ( \\d|\\d{2}) ${TIME} \\d{4})$`,
+);
 
 interface InbankErrorBody {
 	message?: string;
@@ -92,7 +125,7 @@ function statusAdvice(
 	headers: IDataObject,
 	wording: ErrorWording,
 ): string {
-	const host = connection.baseUrl;
+	const host = connection.displayBaseUrl;
 	switch (statusCode) {
 		case 401:
 			return `Check the API key in the Inbank API credential: copy it whole, without spaces, and use a ${connection.environment} key for the ${connection.environment} environment (host ${host}).`;
@@ -101,8 +134,14 @@ function statusAdvice(
 		case 404:
 			return `Check Shop UUID, the environment (${connection.environment}) and the country (${connection.country.toUpperCase()}) in the credential, and any uuid or product code in the node (host ${host}).`;
 		case 429: {
-			const retryAfter = headers['retry-after'];
-			return `Send fewer requests at once${retryAfter ? `; Inbank asks to retry after ${String(retryAfter)} s` : ''}.`;
+			const header = headers['retry-after'];
+			if (header === undefined || header === '') return 'Send fewer requests at once.';
+			const wait = parseRetryAfter(header);
+			const asked =
+				wait === undefined
+					? `Inbank's Retry-After ${quoted(header, connection.secrets)} is neither seconds nor an HTTP-date`
+					: `Inbank asks to retry after ${Math.ceil(wait / 1000)} s`;
+			return `Send fewer requests at once; ${asked}.`;
 		}
 		default:
 			if (statusCode < 500) return '';
@@ -128,22 +167,29 @@ export function inbankHttpError(
 ): NodeApiError {
 	const { statusCode, connection } = details;
 	const wording = details.wording ?? {};
-	const secret = connection.apiKey;
+	const secrets = connection.secrets;
 	const tries = details.attempts && details.attempts > 1 ? ` (${details.attempts} attempts)` : '';
-	const where = `${details.method} ${redact(details.url, secret)}${tries}`;
+	const where = `${details.method} ${redact(details.url, secrets)}${tries}`;
 
 	if (details.rawText !== undefined) {
-		const excerpt = redact(details.rawText.replace(/\s+/g, ' ').trim().slice(0, 200), secret);
+		const excerpt = redact(details.rawText.replace(/\s+/g, ' ').trim().slice(0, 200), secrets);
+		// A 2xx whose body is cut off or not JSON: a changing request most likely took effect.
+		const mayHaveSucceeded = statusCode < 400 && changes(details.method);
 		const message =
 			statusCode >= 400
 				? `${statusHeadline(statusCode)} (HTTP ${statusCode}) and its answer is not JSON`
-				: `Inbank answered HTTP ${statusCode} with a body that is not JSON`;
+				: mayHaveSucceeded
+					? `Inbank answered HTTP ${statusCode} but its answer is cut off or not JSON: the request may have succeeded`
+					: `Inbank answered HTTP ${statusCode} with a body that is not JSON`;
+		const advice = mayHaveSucceeded
+			? `Do not send it again before checking whether it took effect: ${wording.howToCheck ?? 'look it up in the shop’s Inbank portal'}.`
+			: `Check the credential's host (${connection.displayBaseUrl}).`;
 		return new NodeApiError(
 			node,
 			{ httpCode: String(statusCode), message: excerpt } as JsonObject,
 			{
 				message,
-				description: `${where} answered: ${excerpt || '(empty)'}. Check the credential's host (${connection.baseUrl}).`,
+				description: `${where} answered: ${excerpt || '(empty)'}. ${advice}`,
 				httpCode: String(statusCode),
 				itemIndex: details.itemIndex,
 			},
@@ -151,8 +197,8 @@ export function inbankHttpError(
 	}
 
 	const parsed = readInbankError(details.body);
-	const inbankMessage = parsed.message ? redact(parsed.message, secret) : undefined;
-	const codes = parsed.codes.map((code) => redact(code, secret));
+	const inbankMessage = parsed.message ? redact(parsed.message, secrets) : undefined;
+	const codes = parsed.codes.map((code) => redact(code, secrets));
 	const explained = codes
 		.map((code) => {
 			const words = wording.errorCodes?.[code] ?? GENERIC_ERROR_CODES[code];
@@ -174,7 +220,7 @@ export function inbankHttpError(
 
 	const errorResponse: JsonObject = { httpCode: String(statusCode) };
 	if (inbankMessage) errorResponse.message = inbankMessage;
-	if (parsed.errorCode) errorResponse.errorCode = redact(parsed.errorCode, secret);
+	if (parsed.errorCode) errorResponse.errorCode = redact(parsed.errorCode, secrets);
 	if (codes.length > 1) errorResponse.errorCodes = codes;
 
 	const error = new NodeApiError(node, errorResponse, {
@@ -185,7 +231,7 @@ export function inbankHttpError(
 	});
 	// NodeApiError rewrites some messages into generic ones; keep ours, which names the status.
 	error.message = message;
-	if (parsed.errorCode) error.context.errorCode = redact(parsed.errorCode, secret);
+	if (parsed.errorCode) error.context.errorCode = redact(parsed.errorCode, secrets);
 	return error;
 }
 
@@ -208,21 +254,21 @@ export function transportError(
 		attempts?: number;
 	},
 ): NodeApiError {
-	const secret = details.connection.apiKey;
+	const secrets = details.connection.secrets;
 	const code = error.code ?? (error.cause as { code?: string } | undefined)?.code ?? '';
 	const tries = details.attempts && details.attempts > 1 ? ` (${details.attempts} attempts)` : '';
-	const where = `${details.method} ${redact(details.url, secret)}${tries}`;
+	const where = `${details.method} ${redact(details.url, secrets)}${tries}`;
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(error.message ?? '');
 	const message = timedOut
 		? `Inbank did not answer within ${Math.round(details.timeoutMs / 1000)} s`
-		: `Could not reach Inbank at ${details.connection.baseUrl}`;
+		: `Could not reach Inbank at ${details.connection.displayBaseUrl}`;
 	const hostHint = UNCONFIRMED_HOST_COUNTRIES.includes(details.connection.country as 'lt')
 		? ' Lithuania’s Inbank hosts are not published: set Base URL in the credential if Inbank gave you one.'
 		: '';
-	const description = `${where} failed${code ? ` (${code})` : ''}: ${redact(error.message ?? 'unknown error', secret)}. Check the host in the Inbank API credential (environment, country or Base URL).${hostHint}`;
+	const description = `${where} failed${code ? ` (${code})` : ''}: ${redact(error.message ?? 'unknown error', secrets)}. Check the host in the Inbank API credential (environment, country or Base URL).${hostHint}`;
 	const apiError = new NodeApiError(
 		node,
-		{ message: redact(error.message ?? 'request failed', secret) } as JsonObject,
+		{ message: redact(error.message ?? 'request failed', secrets) } as JsonObject,
 		{ message, description, itemIndex: details.itemIndex },
 	);
 	apiError.message = message;

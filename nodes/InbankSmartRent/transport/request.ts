@@ -2,7 +2,7 @@ import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-
 import { sleep } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, type InbankConnection, type InbankContext } from './connection';
-import { type ErrorWording, inbankHttpError, type LowLevelError, transportError } from './errors';
+import { type ErrorWording, inbankHttpError, type LowLevelError, parseRetryAfter, transportError } from './errors';
 
 const API_PREFIX = '/partner/v3/shops';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -55,13 +55,10 @@ function retryDecision(
 		(safeToRepeat && (outcome.transportFailure || status === 500 || status === 502 || status === 504));
 	if (!retryable) return undefined;
 	const backoff = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** attempt);
-	const retryAfter = Number(outcome.headers?.['retry-after']);
-	if (Number.isFinite(retryAfter) && retryAfter >= 0) {
-		const wait = retryAfter * 1000;
-		// Waiting longer than we may would only fail later; fail now with Inbank's answer.
-		return wait <= policy.maxWaitMs ? wait : undefined;
-	}
-	return backoff;
+	const wait = parseRetryAfter(outcome.headers?.['retry-after']);
+	if (wait === undefined) return backoff;
+	// Waiting longer than we may would only fail later; fail now with Inbank's answer.
+	return wait <= policy.maxWaitMs ? wait : undefined;
 }
 
 /**
@@ -77,6 +74,8 @@ export async function inbankApiRequest(
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<InbankResponse> {
 	const url = `${connection.baseUrl}${shopPath(connection, request.path)}`;
+	// What errors show: the same URL without a proxy's user:password.
+	const shownUrl = `${connection.displayBaseUrl}${shopPath(connection, request.path)}`;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url,
@@ -110,7 +109,7 @@ export async function inbankApiRequest(
 			throw transportError(this.getNode(), error as LowLevelError, {
 				connection,
 				method: request.method,
-				url,
+				url: shownUrl,
 				timeoutMs: options.timeout as number,
 				itemIndex,
 				attempts: attempt + 1,
@@ -146,7 +145,7 @@ export async function inbankApiRequest(
 				headers: response.headers ?? {},
 				connection,
 				method: request.method,
-				url,
+				url: shownUrl,
 				itemIndex,
 				attempts: attempt + 1,
 				wording: request,

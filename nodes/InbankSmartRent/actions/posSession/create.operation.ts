@@ -382,7 +382,7 @@ export const execute = executeOperation<PosSessionCreateRequest>({
 			productCode: body.productCode,
 			shopUuid: connection.shopUuid,
 			environment: connection.target,
-			apiBaseUrl: connection.baseUrl,
+			apiBaseUrl: connection.displayBaseUrl,
 			...(body.purchase.purchaseReference ? { purchaseReference: body.purchase.purchaseReference } : {}),
 		};
 	},
