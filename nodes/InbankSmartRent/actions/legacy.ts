@@ -7,7 +7,7 @@ import type { InbankSmartRentType } from './node.type';
  * what they are now. Each operation's fields are shown for its old values too (`displayOptionsFor`), so
  * an old node keeps its field values and runs unchanged; the editor shows a notice asking to re-select.
  */
-export const LEGACY_OPERATIONS: Record<string, Record<string, InbankSmartRentType>> = {
+const LEGACY_OPERATIONS: Record<string, Record<string, InbankSmartRentType>> = {
 	smartRent: {
 		getAssetConditions: { resource: 'rentalProduct', operation: 'getAssetConditions' },
 		calculate: { resource: 'rentalProduct', operation: 'calculateRent' },

@@ -23,8 +23,7 @@ import {
  * are typed string but described as key/value containers.
  */
 
-export const ASSET_TYPES = ['MODEL_BASED', 'CATEGORY_BASED'] as const;
-export type AssetType = (typeof ASSET_TYPES)[number];
+const ASSET_TYPES = ['MODEL_BASED', 'CATEGORY_BASED'] as const;
 
 /** Category codes Inbank lists; more can be agreed per partner, so any code of this shape is accepted. */
 export const KNOWN_CATEGORY_CODES = [
@@ -38,9 +37,9 @@ export const KNOWN_CATEGORY_CODES = [
 ] as const;
 
 /** copying_fee "is applicable for only Latvia". */
-export const LATVIA_ONLY_CATEGORY_CODES: readonly string[] = ['copying_fee'];
+const LATVIA_ONLY_CATEGORY_CODES: readonly string[] = ['copying_fee'];
 
-export const GENDERS = ['m', 'f'] as const;
+const GENDERS = ['m', 'f'] as const;
 export const CURRENCIES = ['EUR'] as const;
 
 // Empty is allowed here: the asset's type rule then names the missing code.
@@ -77,7 +76,7 @@ function typeIssues(value: Asset): Problem[] {
 	return [];
 }
 
-export const HERO_DEVICE_MESSAGE =
+const HERO_DEVICE_MESSAGE =
 	'must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId';
 
 function assetList<T extends typeof assetShape>(shape: T) {

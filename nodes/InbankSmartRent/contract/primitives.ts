@@ -26,7 +26,7 @@ export interface Problem {
 }
 
 /** What a check returns: the value to use (possibly converted), or the problems found. */
-export type Verdict<T> = { value: T } | { problems: Problem[] };
+type Verdict<T> = { value: T } | { problems: Problem[] };
 
 /**
  * `inner`, then a plain function on what it accepted: the value to use (possibly converted) or the
@@ -144,7 +144,7 @@ export function formatPath(path: Array<string | number>): string {
 }
 
 /** One readable sentence per zod issue, naming the field and what was expected. */
-export function formatIssue(issue: z.ZodIssue): string {
+function formatIssue(issue: z.ZodIssue): string {
 	const path = formatPath(issue.path);
 	switch (issue.code) {
 		case z.ZodIssueCode.invalid_type:

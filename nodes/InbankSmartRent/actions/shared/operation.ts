@@ -18,7 +18,7 @@ import { ValidationFailure } from './validation';
  * the request it makes, and the item it outputs. executeOperation does the rest the same way for
  * every operation: validate before sending, name the field, map API failures, pair the item.
  */
-export interface InbankOperation<Input> {
+interface InbankOperation<Input> {
 	/** Used in "Invalid <subject>: …" messages. */
 	subject: string;
 	schema: z.ZodType<Input, z.ZodTypeDef, unknown>;
