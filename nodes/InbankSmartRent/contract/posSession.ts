@@ -80,18 +80,23 @@ const HERO_DEVICE_MESSAGE =
 	'must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId';
 
 function assetList<T extends typeof assetShape>(shape: T) {
-	// Each asset is checked on its own (a bad asset does not hide the others); its index in the list
-	// (the last step of its path) tells whether it is the hero device.
-	const asset = checked<T, z.output<T>>(shape, (value, path) => {
-		const problems =
-			path[path.length - 1] === 0 && value.type !== 'MODEL_BASED'
-				? [{ path: ['type'], message: HERO_DEVICE_MESSAGE }]
-				: typeIssues(value as Asset);
-		return problems.length > 0 ? { problems } : { value: value as z.output<T> };
-	});
+	// One rule for the whole list (zod runs each refine as a ZodEffects, ≈ 1–2 µs apiece, so not one per
+	// asset). It runs once no asset has a value of the wrong type, and checks every asset: a bad asset does
+	// not hide the others; the first asset is the hero device.
 	return z
-		.array(asset, { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
-		.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' });
+		.array(shape, { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
+		.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' })
+		.superRefine((list, ctx) => {
+			list.forEach((value, index) => {
+				const problems =
+					index === 0 && value.type !== 'MODEL_BASED'
+						? [{ path: ['type'], message: HERO_DEVICE_MESSAGE }]
+						: typeIssues(value as Asset);
+				for (const found of problems) {
+					ctx.addIssue({ code: z.ZodIssueCode.custom, message: found.message, path: [index, ...(found.path ?? [])] });
+				}
+			});
+		});
 }
 
 /**
