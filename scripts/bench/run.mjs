@@ -3,7 +3,8 @@
 //   1. Create POS Session for 1,000 items: our node vs the HTTP Request node sending the identical body,
 //      vs a raw fetch loop (the floor), sequential and concurrent, against a minimal local server.
 //   2. 2,000 signed callbacks: our trigger vs a Webhook node + a Code node doing the same HMAC check.
-//   3. Validation + body building per item (microbenchmark) and the packed tarball size.
+//   3. Validation + body building per item (microbenchmark) and the packed tarball size; 3b. parameter reading
+//      per item, n8n's getNodeParameter vs the node's per-run cache (n8n-core's WorkflowExecute, no n8n runtime).
 // BENCH_REPS (default 5), BENCH_CALLBACKS (default 2000), BENCH_ITEMS (default 1000) scale it.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +37,7 @@ const REPS = Number(process.env.BENCH_REPS ?? 5);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const CALLBACKS = Number(process.env.BENCH_CALLBACKS ?? 2000);
 const CONCURRENCY = 8;
-// BENCH_ONLY=create,latency,callbacks,micro: a part of the run, printed but not written to BENCHMARKS.md.
+// BENCH_ONLY=create,latency,callbacks,micro,params: a part of the run, printed but not written to BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const runs = (part) => !ONLY || ONLY.has(part);
 // What a user of the HTTP Request node would keep the API key in.
@@ -329,7 +330,7 @@ repeated. Every figure below comes from the same run.
 
 To repeat: \`npm install && npm run bench\` (first run also installs Node 24 and n8n into the cache).
 \`BENCH_REPS\`, \`BENCH_ITEMS\` and \`BENCH_CALLBACKS\` scale it down for a quick look; \`BENCH_ONLY=create\` (or
-\`callbacks\`, \`micro\`) runs one part and prints it without writing this file. Where the time goes:
+\`callbacks\`, \`micro\`, \`params\`) runs one part and prints it without writing this file. Where the time goes:
 \`node scripts/bench/profile-create.mjs ours|http\` and \`node scripts/bench/profile-callbacks.mjs trigger|webhook\`
 run the same workloads under \`node --cpu-prof\` and print n8n's CPU by package and function.
 
