@@ -45,6 +45,7 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 			raw = operation.read.call(itemParameters(this), itemIndex);
 		} catch (error) {
 			if (error instanceof ValidationFailure) throw refuse(error.problems);
+			// Anything else, e.g. an expression n8n could not resolve; an n8n error comes back unchanged.
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 		const parsed = operation.schema.safeParse(raw);
