@@ -4,15 +4,16 @@
 // parameter resolution and expressions, the real execute-function context and n8n's HTTP helper with the
 // credential's authenticate function. Plain JavaScript, so that the bench scripts can use it too.
 // n8n-core is a devDependency only; nothing here ships.
-const { mkdtempSync, rmSync } = require('node:fs');
+const { mkdirSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 // n8n-core's instance settings read these once: keep them away from the user's ~/.n8n.
+// One fixed folder (jest workers end without 'exit' handlers, so per-process folders would pile up).
 if (!process.env.N8N_USER_FOLDER) {
-	const folder = mkdtempSync(join(tmpdir(), 'inbank-engine-'));
+	const folder = join(tmpdir(), 'inbank-engine-harness');
+	mkdirSync(folder, { recursive: true });
 	process.env.N8N_USER_FOLDER = folder;
-	process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
 }
 process.env.N8N_ENCRYPTION_KEY ??= 'engine-harness-only';
 
