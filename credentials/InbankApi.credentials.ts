@@ -68,7 +68,8 @@ export class InbankApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'a93f1f44-d5dd-4469-bfcc-c1de9e969213',
-			description: 'The shop the API key belongs to. Every request goes to /partner/v3/shops/{Shop UUID}/…',
+			description:
+				'The shop the API key belongs to, a UUID. Every request goes to /partner/v3/shops/{Shop UUID}/…',
 		},
 		{
 			displayName: 'Base URL',
@@ -77,7 +78,7 @@ export class InbankApi implements ICredentialType {
 			default: '',
 			placeholder: 'http://127.0.0.1:4010',
 			description:
-				'Optional. When set, replaces the host chosen by Environment and Country: for the local Inbank sandbox, a proxy, or a host Inbank gave you.',
+				'Optional. When set, replaces the host chosen by Environment and Country: for the local Inbank sandbox, a proxy, or a host Inbank gave you. Host and optional path only (no ?query or #fragment); a user:password@ in it is never shown.',
 		},
 	];
 

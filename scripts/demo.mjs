@@ -34,7 +34,7 @@ async function main() {
 		info(`n8n:            ${flow.n8n.baseUrl}   (workflows published: shop checkout, full Smart Rent flow)   (${seconds()})`);
 
 		const orderId = `DEMO-${Date.now().toString().slice(-6)}`;
-		step(`The shop's checkout sends order ${orderId} to n8n (example 1: Create POS Session)`);
+		step(`The shop's checkout sends order ${orderId} to n8n (example 1: Create POS session)`);
 		const session = await flow.checkout(demoOrder(orderId));
 		info(`POS session ${session.sessionUuid}: ${session.status}`);
 		info(`redirectUrl: ${session.redirectUrl}`);

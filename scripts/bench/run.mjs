@@ -3,7 +3,8 @@
 //   1. Create POS Session for 1,000 items: our node vs the HTTP Request node sending the identical body,
 //      vs a raw fetch loop (the floor), sequential and concurrent, against a minimal local server.
 //   2. 2,000 signed callbacks: our trigger vs a Webhook node + a Code node doing the same HMAC check.
-//   3. Validation + body building per item (microbenchmark) and the packed tarball size.
+//   3. Validation + body building per item (microbenchmark) and the packed tarball size; 3b. parameter reading
+//      per item, n8n's getNodeParameter vs the node's per-run cache (n8n-core's WorkflowExecute, no n8n runtime).
 // BENCH_REPS (default 5), BENCH_CALLBACKS (default 2000), BENCH_ITEMS (default 1000) scale it.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +37,7 @@ const REPS = Number(process.env.BENCH_REPS ?? 5);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const CALLBACKS = Number(process.env.BENCH_CALLBACKS ?? 2000);
 const CONCURRENCY = 8;
-// BENCH_ONLY=create,latency,callbacks,micro: a part of the run, printed but not written to BENCHMARKS.md.
+// BENCH_ONLY=create,latency,callbacks,micro,params: a part of the run, printed but not written to BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const runs = (part) => !ONLY || ONLY.has(part);
 // What a user of the HTTP Request node would keep the API key in.
@@ -230,7 +231,10 @@ async function benchCallbacks(n8n) {
 
 // ---- 3. microbenchmark and size -----------------------------------------------------------------------
 async function benchMicro() {
-	const create = require(join(REPO, 'dist/nodes/InbankSmartRent/actions/posSession/create.operation.js'));
+	// What Create POS session's execute does per item before sending: build the body (createBody.js), validate it
+	// (the request schema) and apply the country rules, from the compiled dist/.
+	const createBody = require(join(REPO, 'dist/nodes/InbankSmartRent/actions/posSession/createBody.js'));
+	const { posSessionCreateRequest } = require(join(REPO, 'dist/nodes/InbankSmartRent/contract/posSession.js'));
 	const parameters = {
 		productCode: 'smart_rent_bench',
 		currency: 'EUR',
@@ -245,7 +249,11 @@ async function benchMicro() {
 		partnerUrls: { urls: { returnUrl: 'https://shop.example.com/r', cancelUrl: 'https://shop.example.com/c', callbackUrl: 'https://n8n.example.com/webhook/x/callback' } },
 		additionalFields: { purchaseReference: '1', userIp: '203.0.113.7' },
 	};
-	const once = () => create.preparePosSessionBody(create.buildBodyFromFields((name, fallback) => parameters[name] ?? fallback), 'ee');
+	const once = () => {
+		const parsed = posSessionCreateRequest.safeParse(createBody.buildBodyFromFields((name, fallback) => parameters[name] ?? fallback));
+		if (!parsed.success || createBody.countryProblems(parsed.data, 'ee').length > 0) throw new Error('the bench body was refused');
+		return parsed.data;
+	};
 	for (let i = 0; i < 2000; i++) once();
 	const samples = [];
 	for (let round = 0; round < 7; round++) {
@@ -256,14 +264,52 @@ async function benchMicro() {
 	}
 	const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO });
 	const [pack] = JSON.parse(stdout);
-	return { perItemMicros: median(samples), samples, packedBytes: pack.size, unpackedBytes: pack.unpackedSize, files: pack.entryCount ?? pack.files.length };
+	return { perItemMicros: median(samples), bestMicros: Math.min(...samples), samples, packedBytes: pack.size, unpackedBytes: pack.unpackedSize, files: pack.entryCount ?? pack.files.length };
+}
+
+// ---- 3b. the per-run parameter cache ---------------------------------------------------------------
+// What Create POS session reads per item (Fields mode, the bench's 2 expressions), read through n8n-core's real
+// engine (test/support/engine.js): the parameters without expressions once with n8n's getNodeParameter and once
+// through the node's per-run cache; the 2 parameters with expressions (n8n evaluates them per item either way).
+async function benchParams() {
+	const { runWorkflow } = require('../../test/support/engine.js');
+	const { InbankSmartRent } = require(join(REPO, 'dist/nodes/InbankSmartRent/InbankSmartRent.node.js'));
+	const { itemParameters } = require(join(REPO, 'dist/nodes/InbankSmartRent/actions/shared/operation.js'));
+	const constants = [['inputMode', 'fields'], ['customerData', {}], ['customerContactData', {}], ['merchants', {}], ['partnerUrls', {}], ['productCode'], ['currency', 'EUR'], ['locale'], ['insuranceUsed', true], ['assets', {}], ['period'], ['options', {}], ['options', {}]];
+	const expressions = [['additionalFields', {}], ['purchaseDescription']];
+	const description = new InbankSmartRent().description;
+	let timed;
+	const probe = (cached, reads) => ({
+		description,
+		async execute() {
+			const context = cached ? itemParameters(this) : this;
+			const items = this.getInputData();
+			const started = process.hrtime.bigint();
+			for (let i = 0; i < items.length; i++) for (const [name, fallback] of reads) context.getNodeParameter(name, i, fallback);
+			timed = Number(process.hrtime.bigint() - started) / 1000 / items.length;
+			return [items];
+		},
+	});
+	const { parameters } = ourNode(1);
+	const items = Array.from({ length: ITEMS }, (_, i) => ({ json: { i } }));
+	const variants = { n8n: [false, constants], cached: [true, constants], expressions: [false, expressions] };
+	const samples = { n8n: [], cached: [], expressions: [] };
+	for (let rep = 0; rep < REPS; rep++) {
+		for (const [label, [cached, reads]] of Object.entries(variants)) {
+			await runWorkflow({ nodes: [{ id: '1', name: 'Target', type: 'probe', typeVersion: 1, position: [0, 0], parameters }], nodeTypes: { probe: probe(cached, reads) }, items });
+			samples[label].push(timed);
+		}
+	}
+	const result = Object.fromEntries(Object.entries(samples).map(([label, xs]) => [label, { median: median(xs), best: Math.min(...xs) }]));
+	log(`parameters without expressions per item: n8n ${result.n8n.median.toFixed(1)} µs, cached ${result.cached.median.toFixed(1)} µs; the 2 expressions ${result.expressions.median.toFixed(1)} µs`);
+	return { ...result, samples };
 }
 
 // The hand-written part of BENCHMARKS.md, kept when the figures above it are written again.
 const FINDINGS = '## Findings';
 
 // ---- report ------------------------------------------------------------------------------------------
-function report(create, latency, callbacks, micro, meta) {
+function report(create, latency, callbacks, micro, params, meta) {
 	const r = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 	const ratio = (a, b) => create[a].median / create[b].median;
 	const versus = (label, a, b, target) => {
@@ -284,7 +330,7 @@ repeated. Every figure below comes from the same run.
 
 To repeat: \`npm install && npm run bench\` (first run also installs Node 24 and n8n into the cache).
 \`BENCH_REPS\`, \`BENCH_ITEMS\` and \`BENCH_CALLBACKS\` scale it down for a quick look; \`BENCH_ONLY=create\` (or
-\`callbacks\`, \`micro\`) runs one part and prints it without writing this file. Where the time goes:
+\`callbacks\`, \`micro\`, \`params\`) runs one part and prints it without writing this file. Where the time goes:
 \`node scripts/bench/profile-create.mjs ours|http\` and \`node scripts/bench/profile-callbacks.mjs trigger|webhook\`
 run the same workloads under \`node --cpu-prof\` and print n8n's CPU by package and function.
 
@@ -345,14 +391,27 @@ them afterwards); the trigger refuses them with 401 before any execution and dro
 ## 3. Per item and package
 
 - Validation + body building of one Create POS Session item (Fields mode, zod schema, compiled dist/):
-  **${r(micro.perItemMicros)} µs** (median of 7 × 20,000; samples ${micro.samples.map((s) => s.toFixed(2)).join(', ')} µs).
+  **${r(micro.perItemMicros)} µs** (median of 7 × 20,000; best ${r(micro.bestMicros)} µs; samples ${micro.samples.map((s) => s.toFixed(2)).join(', ')} µs).
 - Packed tarball: **${micro.packedBytes} bytes** (${micro.files} files; ${micro.unpackedBytes} bytes unpacked).
+- Reading Create POS session's 13 parameters without expressions per item (n8n-core's WorkflowExecute, ${ITEMS}
+  items, median of ${REPS}; best in brackets): n8n's getNodeParameter **${r(params.n8n.median)} µs** (${r(params.n8n.best)}),
+  the node's per-run cache **${r(params.cached.median)} µs** (${r(params.cached.best)}); for scale, the 2 parameters
+  with expressions, which n8n evaluates per item either way: ${r(params.expressions.median)} µs (${r(params.expressions.best)}).
+  test/unit/engine.test.ts proves the cache reads what n8n reads.
 `;
 }
 
 async function main() {
 	log('building and packing');
 	await packPackage();
+	if (ONLY && [...ONLY].every((part) => part === 'micro' || part === 'params')) {
+		// These need no n8n runtime.
+		const out = {};
+		if (ONLY.has('micro')) out.micro = await benchMicro();
+		if (ONLY.has('params')) out.params = await benchParams();
+		console.log(JSON.stringify(out, null, 2));
+		return;
+	}
 	const server = await startRecorder(() => ({ status: 201, body: { uuid: randomUUID(), status: 'pending', redirectUrl: 'http://127.0.0.1/s' }, delayMs: server.latencyMs }));
 	server.latencyMs = 0;
 	// The Webhook + Code build needs crypto in the Code node, as a user would allow it.
@@ -382,14 +441,19 @@ async function main() {
 			log('3. microbenchmark and package size');
 			micro = await benchMicro();
 		}
+		let params;
+		if (runs('params')) {
+			log('3b. parameter reading per item, n8n vs the per-run cache');
+			params = await benchParams();
+		}
 		if (ONLY) {
-			console.log(JSON.stringify({ create, latency, callbacks, micro }, (key, value) => (key === 'latencies' ? undefined : value), 2));
+			console.log(JSON.stringify({ create, latency, callbacks, micro, params }, (key, value) => (key === 'latencies' ? undefined : value), 2));
 			return;
 		}
 		const { stdout: cpu } = await run('bash', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2; nproc"]);
 		const n8nVersion = (await n8n.cli(['--version'])).stdout.trim().split('\n').pop();
 		const meta = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine: cpu.trim().replace('\n', ', ') + ' cores', node: (await run(n8n.runtime.nodeBin, ['-v'])).stdout.trim(), n8n: n8nVersion };
-		const markdown = report(create, latency, callbacks, micro, meta);
+		const markdown = report(create, latency, callbacks, micro, params, meta);
 		const findings = readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8').split(FINDINGS)[1];
 		writeFileSync(join(REPO, 'BENCHMARKS.md'), findings ? `${markdown}\n${FINDINGS}${findings}` : markdown);
 		console.log(`\n${markdown}`);

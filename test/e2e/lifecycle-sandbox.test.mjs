@@ -36,10 +36,10 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 	it('conditions → calculate → create, then get → identifiers → merchant approval → activate → contract', async () => {
 		await n8n.importWorkflows([
 			chainWorkflow('sbxOrderStart01', [
-				['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
-				['Calculate', { resource: 'smartRent', operation: 'calculate', productCode: PRODUCT, period: '={{ $json.periods[1] }}', assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 449 }] } }],
+				['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
+				['Calculate rent', { resource: 'rentalProduct', operation: 'calculateRent', productCode: PRODUCT, period: '={{ $json.periods[1] }}', assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 449 }] } }],
 				[
-					'Create POS Session',
+					'Create POS session',
 					{
 						resource: 'posSession',
 						operation: 'create',
@@ -47,7 +47,7 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 						locale: 'et-EE',
 						period: 24,
 						purchaseDescription: 'Sandbox order',
-						assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get Asset Conditions').item.json.modelId }}", modelName: 'iPhone 15', netPrice: 449 }] },
+						assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName: 'iPhone 15', netPrice: 449 }] },
 						additionalFields: { purchaseReference: 'SBX-1' },
 					},
 				],
@@ -55,30 +55,30 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 		]);
 		const first = await n8n.execute('sbxOrderStart01');
 		assert.equal(first.ok, true, first.output.slice(-3000));
-		assert.equal(item(first, 'Get Asset Conditions').modelId, 'apple-iphone-15-128');
-		assert.ok(item(first, 'Calculate').rentalSchedule.grossMonthlyPayment > 0);
-		const session = item(first, 'Create POS Session');
+		assert.equal(item(first, 'Get asset conditions').modelId, 'apple-iphone-15-128');
+		assert.ok(item(first, 'Calculate rent').rentalSchedule.grossMonthlyPayment > 0);
+		const session = item(first, 'Create POS session');
 		assert.equal(session.status, 'pending');
 
 		await control('POST', `/sessions/${session.uuid}/state`, { status: 'granted' });
 		await n8n.importWorkflows([
 			chainWorkflow('sbxOrderFinish1', [
-				['Get POS Session', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
-				['Update Asset Identifiers', { resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: '={{ $json.productCode }}', assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '356938035643809' }] } }],
-				['Merchant Approval', { resource: 'contract', operation: 'merchantApproval' }],
-				['Activate Contract', { resource: 'smartRent', operation: 'activateContract', productCode: PRODUCT }],
-				['Get Contract', { resource: 'smartRent', operation: 'getContract', productCode: PRODUCT }],
-				['Get POS Session Again', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
+				['Get POS session', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
+				['Update asset identifiers', { resource: 'contract', operation: 'updateAssetIdentifiers', productCode: '={{ $json.productCode }}', assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '356938035643809' }] } }],
+				['Approve contract', { resource: 'contract', operation: 'approve' }],
+				['Activate contract', { resource: 'contract', operation: 'activate', productCode: PRODUCT }],
+				['Get contract', { resource: 'contract', operation: 'get', productCode: PRODUCT }],
+				['Get POS session again', { resource: 'posSession', operation: 'get', sessionUuid: session.uuid }],
 			], CREDENTIAL),
 		]);
 		const second = await n8n.execute('sbxOrderFinish1');
 		assert.equal(second.ok, true, second.output.slice(-3000));
-		assert.equal(item(second, 'Get POS Session').status, 'granted');
-		assert.equal(item(second, 'Merchant Approval').action, 'merchantApproved');
-		assert.equal(item(second, 'Activate Contract').action, 'activated');
-		assert.equal(item(second, 'Get Contract').status, 'activated');
-		assert.equal(item(second, 'Get Contract').activated, true);
-		assert.equal(item(second, 'Get POS Session Again').paid, true);
+		assert.equal(item(second, 'Get POS session').status, 'granted');
+		assert.equal(item(second, 'Approve contract').action, 'merchantApproved');
+		assert.equal(item(second, 'Activate contract').action, 'activated');
+		assert.equal(item(second, 'Get contract').status, 'activated');
+		assert.equal(item(second, 'Get contract').activated, true);
+		assert.equal(item(second, 'Get POS session again').paid, true);
 	});
 
 	it('cancel moves a granted contract and its session to cancelled', async () => {
@@ -90,32 +90,32 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 		await control('POST', `/sessions/${created.uuid}/state`, { status: 'granted' });
 		await n8n.importWorkflows([
 			chainWorkflow('sbxCancel000001', [
-				['Get POS Session', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
+				['Get POS session', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
 				['Cancel', { resource: 'contract', operation: 'cancel' }],
-				['Get POS Session Again', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
+				['Get POS session again', { resource: 'posSession', operation: 'get', sessionUuid: created.uuid }],
 			], CREDENTIAL),
 		]);
 		const run = await n8n.execute('sbxCancel000001');
 		assert.equal(run.ok, true, run.output.slice(-3000));
 		assert.equal(item(run, 'Cancel').action, 'cancelled');
-		assert.equal(item(run, 'Get POS Session Again').status, 'cancelled');
+		assert.equal(item(run, 'Get POS session again').status, 'cancelled');
 	});
 
 	it("the sandbox's refusals arrive as field-naming NodeApiErrors", async () => {
 		await n8n.importWorkflows([
 			chainWorkflow('sbxRefusals0001', [
-				['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '4000000000000' }],
+				['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '4000000000000' }],
 			], CREDENTIAL),
 			chainWorkflow('sbxRefusals0002', [
-				['Calculate', { resource: 'smartRent', operation: 'calculate', productCode: PRODUCT, period: 18, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'X', netPrice: 449 }] } }],
+				['Calculate rent', { resource: 'rentalProduct', operation: 'calculateRent', productCode: PRODUCT, period: 18, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'X', netPrice: 449 }] } }],
 			], CREDENTIAL),
 		]);
 		const missing = await n8n.execute('sbxRefusals0001');
 		assert.equal(missing.ok, false);
-		assert.match(JSON.stringify(nodeError(missing.execution, 'Get Asset Conditions')), /HTTP 404.*ASSET_MODEL_NOT_FOUND/);
+		assert.match(JSON.stringify(nodeError(missing.execution, 'Get asset conditions')), /HTTP 404.*ASSET_MODEL_NOT_FOUND/);
 		const period = await n8n.execute('sbxRefusals0002');
 		assert.equal(period.ok, false);
-		assert.match(JSON.stringify(nodeError(period.execution, 'Calculate')), /HTTP 400\): period must be one of 12, 24, 36 for this product/);
+		assert.match(JSON.stringify(nodeError(period.execution, 'Calculate rent')), /HTTP 400\): period must be one of 12, 24, 36 for this product/);
 		assert.equal(n8n.log().includes(DEFAULT_SHOP.apiKey), false);
 	});
 });

@@ -47,19 +47,19 @@ function answer(request) {
 
 
 const ORDER = chainWorkflow('lifecycleOrder1', [
-	['Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
+	['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
 	[
-		'Calculate',
+		'Calculate rent',
 		{
-			resource: 'smartRent',
-			operation: 'calculate',
+			resource: 'rentalProduct',
+			operation: 'calculateRent',
 			productCode: PRODUCT,
 			period: '={{ $json.periods[1] }}',
 			assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 799.9 }] },
 		},
 	],
 	[
-		'Create POS Session',
+		'Create POS session',
 		{
 			resource: 'posSession',
 			operation: 'create',
@@ -67,25 +67,25 @@ const ORDER = chainWorkflow('lifecycleOrder1', [
 			locale: 'et-EE',
 			period: 24,
 			purchaseDescription: 'Order 2001',
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get Asset Conditions').item.json.modelId }}", modelName: 'iPhone 15 128GB', netPrice: 799.9 }] },
+			assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName: 'iPhone 15 128GB', netPrice: 799.9 }] },
 		},
 	],
-	['Get POS Session', { resource: 'posSession', operation: 'get' }],
+	['Get POS session', { resource: 'posSession', operation: 'get' }],
 	[
-		'Update Asset Identifiers',
-		{ resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: PRODUCT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '356938035643809' }] } },
+		'Update asset identifiers',
+		{ resource: 'contract', operation: 'updateAssetIdentifiers', productCode: PRODUCT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '356938035643809' }] } },
 	],
-	['Activate Contract', { resource: 'smartRent', operation: 'activateContract', productCode: PRODUCT }],
-	['Get Contract', { resource: 'smartRent', operation: 'getContract', productCode: PRODUCT, contractUuid: CONTRACT }],
+	['Activate contract', { resource: 'contract', operation: 'activate', productCode: PRODUCT }],
+	['Get contract', { resource: 'contract', operation: 'get', productCode: PRODUCT, contractUuid: CONTRACT }],
 ], CREDENTIAL);
 
 const CONTRACT_ACTIONS = chainWorkflow('lifecycleActns1', [
-	['Merchant Approval', { resource: 'contract', operation: 'merchantApproval', contractUuid: CONTRACT }],
+	['Approve contract', { resource: 'contract', operation: 'approve', contractUuid: CONTRACT }],
 	['Cancel', { resource: 'contract', operation: 'cancel' }],
 ], CREDENTIAL);
 
 const BAD_IMEI = chainWorkflow('lifecycleBadIm1', [
-	['Update Asset Identifiers', { resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: PRODUCT, contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '123' }] } }],
+	['Update asset identifiers', { resource: 'contract', operation: 'updateAssetIdentifiers', productCode: PRODUCT, contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '123' }] } }],
 ], CREDENTIAL);
 
 describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
@@ -130,14 +130,14 @@ describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
 		assert.equal(inbank.requests[2].json.rentalApplicationData.assets[0].modelId, 'apple-iphone-15-128');
 		assert.deepEqual(inbank.requests[4].json, { assetIdentifiers: [{ identifier: '356938035643809', identifierType: 'IMEI' }] });
 		assert.equal(inbank.requests[5].rawBody, '');
-		assert.equal(nodeOutput(run.execution, 'Get POS Session')[0].json.paid, false);
-		assert.deepEqual(nodeOutput(run.execution, 'Activate Contract')[0].json, {
+		assert.equal(nodeOutput(run.execution, 'Get POS session')[0].json.paid, false);
+		assert.deepEqual(nodeOutput(run.execution, 'Activate contract')[0].json, {
 			success: true,
 			action: 'activated',
 			contractUuid: CONTRACT,
 			httpCode: 204,
 		});
-		assert.equal(nodeOutput(run.execution, 'Get Contract')[0].json.activated, true);
+		assert.equal(nodeOutput(run.execution, 'Get contract')[0].json.activated, true);
 	});
 
 	it('merchant approval and cancel answer 204 with clear items', async () => {
@@ -148,7 +148,7 @@ describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
 			inbank.requests.map((r) => `${r.method} ${r.path}`),
 			[`POST ${P}/contracts/${CONTRACT}/merchant-approval`, `POST ${P}/contracts/${CONTRACT}/cancel`],
 		);
-		assert.equal(nodeOutput(run.execution, 'Merchant Approval')[0].json.action, 'merchantApproved');
+		assert.equal(nodeOutput(run.execution, 'Approve contract')[0].json.action, 'merchantApproved');
 		assert.equal(nodeOutput(run.execution, 'Cancel')[0].json.action, 'cancelled');
 	});
 
@@ -157,7 +157,7 @@ describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
 		const run = await n8n.execute('lifecycleBadIm1');
 		assert.equal(run.ok, false);
 		assert.equal(inbank.requests.length, 0);
-		assert.match(JSON.stringify(nodeError(run.execution, 'Update Asset Identifiers') ?? run.output), /assetIdentifiers\[0\]\.identifier must be an IMEI of 15 digits/);
+		assert.match(JSON.stringify(nodeError(run.execution, 'Update asset identifiers') ?? run.output), /assetIdentifiers\[0\]\.identifier must be an IMEI of 15 digits/);
 		assert.equal(n8n.log().includes(KEY), false);
 	});
 });

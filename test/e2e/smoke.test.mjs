@@ -65,8 +65,8 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 		const invalid = structuredClone(createParameters);
 		invalid.assets.asset[0] = { type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'iPhone 15 128GB', netPrice: 799.9 };
 		await n8n.importWorkflows([
-			chainWorkflow('smokeCreateOk01', [['Create POS Session', createParameters]], CREDENTIAL),
-			chainWorkflow('smokeCreateBad1', [['Create POS Session', invalid]], CREDENTIAL),
+			chainWorkflow('smokeCreateOk01', [['Create POS session', createParameters]], CREDENTIAL),
+			chainWorkflow('smokeCreateBad1', [['Create POS session', invalid]], CREDENTIAL),
 		]);
 	});
 
@@ -114,12 +114,13 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 				callbackUrl: 'https://shop.example.com/cb',
 			},
 		});
-		const items = nodeOutput(run.execution, 'Create POS Session');
+		const items = nodeOutput(run.execution, 'Create POS session');
 		assert.equal(items.length, 1);
 		assert.deepEqual(items[0].json, {
 			uuid: 'e2e-session-1',
 			status: 'pending',
 			redirectUrl: 'http://127.0.0.1/session/e2e-session-1',
+			productCode: 'smart_rent_ee',
 			shopUuid: SHOP,
 			environment: 'custom',
 			apiBaseUrl: inbank.baseUrl,
@@ -133,7 +134,7 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 		const run = await n8n.execute('smokeCreateBad1');
 		assert.equal(run.ok, false);
 		assert.equal(inbank.requests.length, 0);
-		const error = nodeError(run.execution, 'Create POS Session');
+		const error = nodeError(run.execution, 'Create POS session');
 		const text = JSON.stringify(error ?? run.output);
 		assert.match(text, /Invalid POS session request: rentalApplicationData\.assets\[0\]\.type must be MODEL_BASED/);
 	});

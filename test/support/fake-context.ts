@@ -32,6 +32,8 @@ export function fakeExecuteContext(opts: {
 	items?: INodeExecutionData[];
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
+	/** Answers in place of a server (no HTTP sent), as n8n's helper returns a full response. */
+	respond?: (options: IHttpRequestOptions) => { statusCode: number; body?: string; headers?: IDataObject };
 }): FakeRun {
 	const perItem = Array.isArray(opts.parameters) ? opts.parameters : [opts.parameters];
 	const items = opts.items ?? perItem.map((_, index) => ({ json: { index } }));
@@ -77,7 +79,9 @@ export function fakeExecuteContext(opts: {
 				if (type !== credentialType.name) throw new Error(`unexpected credential type ${type}`);
 				httpCalls.push(options);
 				// As n8n does: the credential type's authenticate function adds the bearer header.
-				return await sendLikeN8n(await credentialType.authenticate(opts.credentials, options), node);
+				const authenticated = await credentialType.authenticate(opts.credentials, options);
+				if (opts.respond) return { headers: {}, ...opts.respond(authenticated) };
+				return await sendLikeN8n(authenticated, node);
 			},
 		},
 	};

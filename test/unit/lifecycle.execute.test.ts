@@ -1,5 +1,7 @@
 import type { INodeTypes, INodeParameters } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, Workflow } from 'n8n-workflow';
+import { NodeApiError, NodeHelpers, NodeOperationError, Workflow } from 'n8n-workflow';
+
+import type { InbankSmartRentType } from '../../nodes/InbankSmartRent/actions/node.type';
 
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
 import { fakeExecuteContext } from '../support/fake-context';
@@ -58,18 +60,18 @@ const cases: Case[] = [
 		output: { uuid: SESSION, status: 'granted', creditContractUuid: CONTRACT, paid: false },
 	},
 	{
-		name: 'Smart Rent → Get Asset Conditions',
-		parameters: { resource: 'smartRent', operation: 'getAssetConditions', productCode: 'smart_rent_ee', identifierType: 'MANUFACTURER_PRODUCT_CODE', identifier: 'MTP43QN/A' },
+		name: 'Rental Product → Get Asset Conditions',
+		parameters: { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: 'smart_rent_ee', identifierType: 'MANUFACTURER_PRODUCT_CODE', identifier: 'MTP43QN/A' },
 		answer: { status: 200, body: { id: 42, name: 'iPhone 15', periods: [12, 24, 36], insuranceRequirement: 'OPTIONAL' } },
 		method: 'GET',
 		path: `${SHOP}/rental/products/smart_rent_ee/detailed-asset-model?identifierType=MANUFACTURER_PRODUCT_CODE&identifier=MTP43QN%2FA`,
 		output: { id: 42, modelId: '42', name: 'iPhone 15', periods: [12, 24, 36], productCode: 'smart_rent_ee' },
 	},
 	{
-		name: 'Smart Rent → Calculate',
+		name: 'Rental Product → Calculate Rent',
 		parameters: {
-			resource: 'smartRent',
-			operation: 'calculate',
+			resource: 'rentalProduct',
+			operation: 'calculateRent',
 			productCode: 'smart_rent_ee',
 			period: '36',
 			insuranceUsed: false,
@@ -97,17 +99,17 @@ const cases: Case[] = [
 		output: { netMonthlyPayment: 25.1, grossMonthlyPayment: 30.62, productCode: 'smart_rent_ee' },
 	},
 	{
-		name: 'Smart Rent → Get Contract',
-		parameters: { resource: 'smartRent', operation: 'getContract', productCode: 'smart_rent_ee', contractUuid: CONTRACT },
+		name: 'Contract → Get',
+		parameters: { resource: 'contract', operation: 'get', productCode: 'smart_rent_ee', contractUuid: CONTRACT },
 		answer: { status: 200, body: { uuid: CONTRACT, status: 'activated', referenceNumber: 'SR-1' } },
 		method: 'GET',
 		path: `${SHOP}/rental/products/smart_rent_ee/contracts/${CONTRACT}`,
 		output: { uuid: CONTRACT, status: 'activated', referenceNumber: 'SR-1', activated: true },
 	},
 	{
-		name: 'Smart Rent → Update Asset Identifiers',
+		name: 'Contract → Update Asset Identifiers',
 		parameters: {
-			resource: 'smartRent',
+			resource: 'contract',
 			operation: 'updateAssetIdentifiers',
 			productCode: 'smart_rent_ee',
 			contractUuid: CONTRACT,
@@ -125,16 +127,16 @@ const cases: Case[] = [
 		output: { success: true, action: 'assetIdentifiersUpdated', contractUuid: CONTRACT, httpCode: 204 },
 	},
 	{
-		name: 'Smart Rent → Activate Contract',
-		parameters: { resource: 'smartRent', operation: 'activateContract', productCode: 'smart_rent_ee', contractUuid: CONTRACT },
+		name: 'Contract → Activate',
+		parameters: { resource: 'contract', operation: 'activate', productCode: 'smart_rent_ee', contractUuid: CONTRACT },
 		answer: { status: 204 },
 		method: 'POST',
 		path: `${SHOP}/rental/products/smart_rent_ee/contracts/${CONTRACT}/activation`,
 		output: { success: true, action: 'activated', contractUuid: CONTRACT, httpCode: 204 },
 	},
 	{
-		name: 'Contract → Merchant Approval',
-		parameters: { resource: 'contract', operation: 'merchantApproval', contractUuid: CONTRACT },
+		name: 'Contract → Approve',
+		parameters: { resource: 'contract', operation: 'approve', contractUuid: CONTRACT },
 		answer: { status: 204 },
 		method: 'POST',
 		path: `${SHOP}/contracts/${CONTRACT}/merchant-approval`,
@@ -190,26 +192,26 @@ describe('lifecycle validation names the field and sends nothing', () => {
 	const invalid: Array<[string, INodeParameters, string]> = [
 		['an empty session uuid', { resource: 'posSession', operation: 'get', sessionUuid: '' }, 'Invalid POS session lookup: sessionUuid must not be empty'],
 		['a session uuid with a slash', { resource: 'posSession', operation: 'get', sessionUuid: '../contracts/x' }, 'Invalid POS session lookup: sessionUuid must be a POS session uuid (letters, digits and -), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf'],
-		['no identifier', { resource: 'smartRent', operation: 'getAssetConditions', productCode: 'p', identifierType: 'EAN', identifier: ' ' }, 'Invalid asset conditions request: identifier must not be empty'],
-		['no product code', { resource: 'smartRent', operation: 'getContract', productCode: '', contractUuid: CONTRACT }, 'Invalid rental contract lookup: productCode must not be empty'],
+		['no identifier', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: 'p', identifierType: 'EAN', identifier: ' ' }, 'Invalid asset conditions request: identifier must not be empty'],
+		['no product code', { resource: 'contract', operation: 'get', productCode: '', contractUuid: CONTRACT }, 'Invalid rental contract lookup: productCode must not be empty'],
 		[
 			'a category-based hero device in a calculation',
-			{ resource: 'smartRent', operation: 'calculate', productCode: 'p', period: 24, assets: { asset: [{ type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'X', netPrice: 1 }] } },
+			{ resource: 'rentalProduct', operation: 'calculateRent', productCode: 'p', period: 24, assets: { asset: [{ type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'X', netPrice: 1 }] } },
 			'Invalid rental calculation request: body.assets[0].type must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId',
 		],
 		[
 			'copying_fee outside Latvia in a calculation',
-			{ resource: 'smartRent', operation: 'calculate', productCode: 'p', period: 24, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'm', modelName: 'X', netPrice: 1 }, { type: 'CATEGORY_BASED', categoryCode: 'copying_fee', modelName: 'Fee', netPrice: 1 }] } },
+			{ resource: 'rentalProduct', operation: 'calculateRent', productCode: 'p', period: 24, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'm', modelName: 'X', netPrice: 1 }, { type: 'CATEGORY_BASED', categoryCode: 'copying_fee', modelName: 'Fee', netPrice: 1 }] } },
 			"Invalid rental calculation request: assets[1].categoryCode copying_fee is only available in Latvia (the credential's country is EE)",
 		],
 		[
 			'an IMEI that is not 15 digits',
-			{ resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '12345' }] } },
+			{ resource: 'contract', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '12345' }] } },
 			'Invalid asset identifiers update: assetIdentifiers[0].identifier must be an IMEI of 15 digits',
 		],
 		[
 			'no identifiers',
-			{ resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: {} },
+			{ resource: 'contract', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: {} },
 			'Invalid asset identifiers update: assetIdentifiers must hold at least one identifier (the hero device’s IMEI or serial number)',
 		],
 		['an empty contract uuid', { resource: 'contract', operation: 'cancel', contractUuid: '' }, 'Invalid contract cancellation: contractUuid must not be empty'],
@@ -226,7 +228,7 @@ describe('lifecycle validation names the field and sends nothing', () => {
 describe('Inbank error codes in words', () => {
 	it('explains ASSET_MODEL_NOT_FOUND from a 422 list', async () => {
 		answer = () => ({ status: 422, body: [{ errorCode: 'ASSET_MODEL_NOT_FOUND', message: 'Asset model not found' }] });
-		const result = await run({ resource: 'smartRent', operation: 'activateContract', productCode: 'p', contractUuid: CONTRACT });
+		const result = await run({ resource: 'contract', operation: 'activate', productCode: 'p', contractUuid: CONTRACT });
 		const error = result.error as NodeApiError;
 		expect(error.message).toBe('Inbank could not process the request (HTTP 422): Asset model not found, errorCode ASSET_MODEL_NOT_FOUND');
 		expect(error.description).toMatch(/ASSET_MODEL_NOT_FOUND: Inbank does not know the asset model/);
@@ -234,8 +236,8 @@ describe('Inbank error codes in words', () => {
 
 	it('explains CONSTRAINTS_VIOLATED_GENERAL on asset identifiers', async () => {
 		answer = () => ({ status: 400, body: { message: 'Constraints violated', errorCode: 'CONSTRAINTS_VIOLATED_GENERAL' } });
-		const result = await run({ resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'SERIAL_NUMBER', identifier: 'X1' }] } });
-		expect((result.error as NodeApiError).description).toMatch(/only the hero device can be identified/);
+		const result = await run({ resource: 'contract', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'SERIAL_NUMBER', identifier: 'X1' }] } });
+		expect((result.error as NodeApiError).description).toMatch(/only the hero device \(the first asset\) can be identified/);
 	});
 });
 
@@ -271,7 +273,7 @@ describe('AI-tool descriptions', () => {
 		const operations = node.description.properties.filter((p) => p.name === 'operation');
 		const options = operations.flatMap((p) => (p.options ?? []) as Array<{ value: string; action?: string; description?: string }>);
 		expect(options.map((o) => o.value).sort()).toEqual(
-			['activateContract', 'calculate', 'cancel', 'create', 'get', 'getAssetConditions', 'getContract', 'merchantApproval', 'updateAssetIdentifiers'].sort(),
+			['activate', 'approve', 'calculateRent', 'cancel', 'create', 'get', 'get', 'getAssetConditions', 'updateAssetIdentifiers'].sort(),
 		);
 		for (const option of options) {
 			expect(option.action).toBeTruthy();
@@ -294,5 +296,100 @@ describe('reads are repeated after transient failures', () => {
 		const result = await run({ resource: 'contract', operation: 'cancel', contractUuid: CONTRACT });
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		expect(server.requests).toHaveLength(1);
+	});
+});
+
+describe('one name per action', () => {
+	const operations = node.description.properties.filter((p) => p.name === 'operation' && p.type === 'options');
+	const actions = operations.flatMap((p) =>
+		((p.options ?? []) as Array<{ name: string; value: string; action: string; description: string }>).map((o) => ({
+			resource: (p.displayOptions?.show?.resource as string[])[0],
+			...o,
+		})),
+	);
+
+	it('names every action as the README does', () => {
+		expect(actions.map((a) => `${a.resource}.${a.value} = ${a.name} / ${a.action}`).sort()).toEqual(
+			[
+				'posSession.create = Create / Create POS session',
+				'posSession.get = Get / Get POS session',
+				'contract.get = Get / Get contract',
+				'contract.updateAssetIdentifiers = Update Asset Identifiers / Update asset identifiers',
+				'contract.activate = Activate / Activate contract',
+				'contract.approve = Approve / Approve contract',
+				'contract.cancel = Cancel / Cancel contract',
+				'rentalProduct.getAssetConditions = Get Asset Conditions / Get asset conditions',
+				'rentalProduct.calculateRent = Calculate Rent / Calculate rent',
+			].sort(),
+		);
+	});
+
+	it('describes what an action does, without tutorial steps', () => {
+		for (const action of actions) expect(action.description).not.toMatch(/step \d/i);
+	});
+
+	it('shows the action as the canvas subtitle', () => {
+		const subtitle = String(node.description.subtitle);
+		const nodeTypes = { getByName: () => node, getByNameAndVersion: () => node, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+		for (const action of actions) {
+			const workflow = new Workflow({
+				nodes: [
+					{
+						id: '1',
+						name: 'N',
+						type: 'n8n-nodes-inbank.inbankSmartRent',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: action.resource, operation: action.value },
+					},
+				],
+				connections: {},
+				active: false,
+				nodeTypes,
+			});
+			const shown = workflow.expression.getParameterValue(subtitle, null, 0, 0, 'N', [{ json: {} }], 'manual', {});
+			expect(shown).toBe(action.action);
+		}
+	});
+
+	it('a resource with an operation of another resource does not compile', () => {
+		// @ts-expect-error: activate is a Contract operation, not a POS Session one.
+		const wrong: InbankSmartRentType = { resource: 'posSession', operation: 'activate' };
+		const right: InbankSmartRentType = { resource: 'contract', operation: 'activate' };
+		expect([wrong.resource, right.resource]).toEqual(['posSession', 'contract']);
+	});
+});
+
+describe('workflows saved with the old resource and operation values', () => {
+	const old: Array<[string, INodeParameters, string, string]> = [
+		['Smart Rent → Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: 'p', identifierType: 'EAN', identifier: '0195949036965' }, 'GET', `${SHOP}/rental/products/p/detailed-asset-model?identifierType=EAN&identifier=0195949036965`],
+		['Smart Rent → Calculate', { resource: 'smartRent', operation: 'calculate', productCode: 'p', period: 24, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'm', modelName: 'X', netPrice: 1 }] } }, 'POST', `${SHOP}/rental/products/p/calculations`],
+		['Smart Rent → Get Contract', { resource: 'smartRent', operation: 'getContract', productCode: 'p', contractUuid: CONTRACT }, 'GET', `${SHOP}/rental/products/p/contracts/${CONTRACT}`],
+		['Smart Rent → Update Asset Identifiers', { resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'SERIAL_NUMBER', identifier: 'X1' }] } }, 'PATCH', `${SHOP}/rental/products/p/contracts/${CONTRACT}/asset-identifiers`],
+		['Smart Rent → Activate Contract', { resource: 'smartRent', operation: 'activateContract', productCode: 'p', contractUuid: CONTRACT }, 'POST', `${SHOP}/rental/products/p/contracts/${CONTRACT}/activation`],
+		['Contract → Merchant Approval', { resource: 'contract', operation: 'merchantApproval', contractUuid: CONTRACT }, 'POST', `${SHOP}/contracts/${CONTRACT}/merchant-approval`],
+	];
+
+	it.each(old)('%s keeps its field values and sends the same request', async (_name, parameters, method, path) => {
+		answer = () => ({ status: 200, body: { id: 1, status: 'activated' } });
+		const result = await run(parameters);
+		expect(result.error).toBeUndefined();
+		expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`${method} ${path}`]);
+	});
+
+	it.each(old)('%s shows a notice naming the new resource and operation', (_name, parameters) => {
+		const shown = NodeHelpers.getNodeParameters(node.description.properties, { resource: parameters.resource, operation: parameters.operation }, true, false, null, node.description);
+		const notices = node.description.properties.filter(
+			(p) => p.type === 'notice' && p.name === 'renamedActionNotice' && NodeHelpers.displayParameter(shown ?? {}, p, null, node.description),
+		);
+		expect(notices).toHaveLength(1);
+		expect(notices[0].displayName).toMatch(/choose (Rental Product|Contract) → [A-Z]/);
+	});
+
+	it('an operation that no version had fails closed, naming it, and sends nothing', async () => {
+		const result = await run({ resource: 'contract', operation: 'refund', contractUuid: CONTRACT });
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toBe('The operation "refund" of resource "contract" is not supported');
+		expect(server.requests).toHaveLength(0);
 	});
 });

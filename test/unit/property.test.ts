@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
 
-import {
-	buildBodyFromFields,
-	preparePosSessionBody,
-} from '../../nodes/InbankSmartRent/actions/posSession/create.operation';
+import { buildBodyFromFields } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
 import { CUSTOM_CATEGORY } from '../../nodes/InbankSmartRent/actions/shared/assets';
-import { ValidationFailure } from '../../nodes/InbankSmartRent/actions/shared/validation';
 import { KNOWN_CATEGORY_CODES } from '../../nodes/InbankSmartRent/contract/posSession';
 import {
 	assetIdentifiersRequest,
@@ -15,7 +10,7 @@ import {
 	rentalContractRequest,
 } from '../../nodes/InbankSmartRent/contract/smartRent';
 import { formatIssues } from '../../nodes/InbankSmartRent/contract/primitives';
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { type CreateOutcome, createFromJson, createThroughExecute } from '../support/through-execute';
 // The sandbox's own, independent reading of Inbank's rules.
 import * as sandboxRules from '../../sandbox/lib/validate.cjs';
 
@@ -27,7 +22,6 @@ import * as sandboxRules from '../../sandbox/lib/validate.cjs';
  */
 
 const RUNS = 10_000;
-const description = new InbankSmartRent().description;
 
 type Rules = {
 	validatePosSession: (body: unknown, ctx: object) => Array<{ field: string; message: string }>;
@@ -142,30 +136,17 @@ const mutatedFields = fc
 	.map(([valid, key, value]) => ({ ...valid, [key]: value }));
 const anyFields = fc.oneof(validFields, mutatedFields, fieldParameters);
 
-/** Runs the Fields mode as the node does, with n8n's own default filling. */
-function fromFields(parameters: IDataObject, country: string) {
-	const resolved = (NodeHelpers.getNodeParameters(
-		description.properties,
-		{ resource: 'posSession', operation: 'create', ...parameters } as never,
-		true,
-		false,
-		{ typeVersion: 1 },
-		description,
-	) ?? {}) as IDataObject;
-	return preparePosSessionBody(
-		buildBodyFromFields((name, fallback) => resolved[name] ?? fallback),
-		country,
-	);
-}
-
 type Outcome = { refused: string[] } | { body: IDataObject };
 
-function outcome(run: () => unknown): Outcome {
+/** Runs Create POS session through the node's execute (n8n's default filling, validation, the request). */
+async function outcome(run: () => Promise<CreateOutcome>): Promise<Outcome> {
 	let crash: unknown;
 	try {
-		return { body: run() as IDataObject };
+		const result = await run();
+		if (result.problems) return { refused: result.problems };
+		if (result.body) return { body: result.body };
+		crash = result.crash;
 	} catch (error) {
-		if (error instanceof ValidationFailure) return { refused: error.problems };
 		crash = error;
 	}
 	// A TypeError or anything else than a field-named refusal fails the property.
@@ -192,11 +173,11 @@ function expectFieldNamed(problems: string[]) {
 }
 
 describe(`property: ${RUNS} generated requests either are refused by field or pass the sandbox's rules`, () => {
-	it('Create POS Session, Fields mode', () => {
+	it('Create POS session, Fields mode', async () => {
 		let accepted = 0;
-		fc.assert(
-			fc.property(anyFields, fc.constantFrom('ee', 'lv', 'pl'), (parameters, country) => {
-				const result = outcome(() => fromFields(parameters as IDataObject, country));
+		await fc.assert(
+			fc.asyncProperty(anyFields, fc.constantFrom('ee', 'lv', 'pl'), async (parameters, country) => {
+				const result = await outcome(() => createThroughExecute(parameters as never, country));
 				if ('refused' in result) return expectFieldNamed(result.refused);
 				accepted++;
 				expect(rules.validatePosSession(JSON.parse(JSON.stringify(result.body)), sandboxContext(result.body, country))).toEqual([]);
@@ -207,11 +188,11 @@ describe(`property: ${RUNS} generated requests either are refused by field or pa
 		expect(accepted).toBeGreaterThan(RUNS / 100);
 	});
 
-	it('Create POS Session, JSON mode (any JSON at all)', () => {
+	it('Create POS session, JSON mode (any JSON at all)', async () => {
 		let accepted = 0;
-		fc.assert(
-			fc.property(fc.oneof(fc.jsonValue(), anyFields.map((p) => fromFieldsLoose(p))), (json) => {
-				const result = outcome(() => preparePosSessionBody(json, 'ee'));
+		await fc.assert(
+			fc.asyncProperty(fc.oneof(fc.jsonValue(), anyFields.map((p) => fromFieldsLoose(p))), async (json) => {
+				const result = await outcome(() => createFromJson(json, 'ee'));
 				if ('refused' in result) return expectFieldNamed(result.refused);
 				accepted++;
 				expect(rules.validatePosSession(JSON.parse(JSON.stringify(result.body)), sandboxContext(result.body, 'ee'))).toEqual([]);
@@ -221,7 +202,7 @@ describe(`property: ${RUNS} generated requests either are refused by field or pa
 		expect(accepted).toBeGreaterThan(RUNS / 100);
 	});
 
-	it('Calculate, Update Asset Identifiers and the uuid-taking operations', () => {
+	it('Calculate rent, Update asset identifiers and the uuid-taking operations', () => {
 		const calculation = fc.record({ productCode: text(['smart_rent_demo', '../x']), body: fc.record({ period: fc.oneof(fc.constantFrom(12, 24, '24'), junk), insuranceUsed: fc.oneof(fc.boolean(), junk), assets: assets.map((list) => list.map((a) => (a && typeof a === 'object' ? { ...a, categoryCode: a.categoryCode === CUSTOM_CATEGORY ? 'add_on' : a.categoryCode } : a))) }, { requiredKeys: ['assets'] }) });
 		const identifiers = fc.record({ productCode: text(['smart_rent_demo']), contractUuid: text(['9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e', '../../x']), assetIdentifiers: fc.oneof(fc.array(fc.record({ identifierType: fc.oneof(fc.constantFrom('IMEI', 'SERIAL_NUMBER'), junk), identifier: text(['356938035643809', '35693803 5643809', 'F2LXK0ABCD', '123']) }), { maxLength: 3 }), junk) });
 		const contract = fc.record({ productCode: text(['smart_rent_demo', 'a/b']), contractUuid: text(['9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e', '..', '%2e%2e', 'a b']) });

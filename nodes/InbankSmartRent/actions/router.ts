@@ -1,25 +1,44 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { readConcurrency } from './shared/options';
 import * as contract from './contract';
+import { currentOperation } from './legacy';
+import type { InbankSmartRentType } from './node.type';
 import * as posSession from './posSession';
-import * as smartRent from './smartRent';
+import * as rentalProduct from './rentalProduct';
+import { readConcurrency } from './shared/options';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
-/** resource -> operation -> execute; one entry per `<resource>/<operation>.operation.ts`. */
-const operations: Record<string, Record<string, OperationExecute>> = {
-	posSession: { create: posSession.create.execute, get: posSession.get.execute },
-	smartRent: {
-		getAssetConditions: smartRent.getAssetConditions.execute,
-		calculate: smartRent.calculate.execute,
-		getContract: smartRent.getContract.execute,
-		updateAssetIdentifiers: smartRent.updateAssetIdentifiers.execute,
-		activateContract: smartRent.activateContract.execute,
-	},
-	contract: { merchantApproval: contract.merchantApproval.execute, cancel: contract.cancel.execute },
-};
+/** The execute of a resource/operation pair; a pair that is not in node.type.ts does not compile. */
+function operationOf(pair: InbankSmartRentType): OperationExecute | undefined {
+	switch (pair.resource) {
+		case 'posSession':
+			return posSession[pair.operation]?.execute;
+		case 'contract':
+			return contract[pair.operation]?.execute;
+		case 'rentalProduct':
+			return rentalProduct[pair.operation]?.execute;
+	}
+}
+
+function resolveOperation(this: IExecuteFunctions): OperationExecute {
+	// Resource and operation take no expressions (noDataExpression): the same for every item.
+	const saved = {
+		resource: this.getNodeParameter('resource', 0) as string,
+		operation: this.getNodeParameter('operation', 0) as string,
+	};
+	const execute = operationOf(currentOperation(saved.resource, saved.operation) as InbankSmartRentType);
+	if (typeof execute !== 'function') {
+		// Fail closed on a value outside the declared options (a hand-edited or foreign workflow).
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${saved.operation}" of resource "${saved.resource}" is not supported`,
+			{ description: 'Open the node and choose Resource and Operation again.' },
+		);
+	}
+	return execute;
+}
 
 /**
  * Runs the chosen operation once per input item, at most `Options → Concurrency` at a time (default
@@ -32,21 +51,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	const concurrency = items.length > 1 ? readConcurrency.call(this) : 1;
-
-	// Resource and operation take no expressions (noDataExpression): the same for every item.
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[resource]?.[operation];
+	const execute = resolveOperation.call(this);
 
 	const runItem = async (itemIndex: number) => {
 		try {
-			if (!execute) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`The operation "${operation}" of resource "${resource}" is not supported`,
-					{ itemIndex },
-				);
-			}
 			results[itemIndex] = await execute.call(this, itemIndex);
 		} catch (error) {
 			if (this.continueOnFail()) {
@@ -70,8 +78,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	if (failures.length > 0) {
 		const { error, itemIndex } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
-		// Both constructors hand back an error of their own kind unchanged.
-		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+		// n8n's own errors go out as they are, with the failing item's index (as n8n's Mattermost node does).
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+			error.context.itemIndex ??= itemIndex;
+			throw error;
+		}
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	}
 	return [results.flat()];

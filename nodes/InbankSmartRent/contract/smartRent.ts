@@ -8,8 +8,8 @@ import { calculationAssets, uuidParameter } from './posSession';
  * /partner/v3/shops/{shopUuid}/rental/products/{productCode}/….
  */
 
-export const IDENTIFIER_TYPES = ['EAN', 'MANUFACTURER_PRODUCT_CODE'] as const;
-export const ASSET_IDENTIFIER_TYPES = ['IMEI', 'SERIAL_NUMBER'] as const;
+const IDENTIFIER_TYPES = ['EAN', 'MANUFACTURER_PRODUCT_CODE'] as const;
+const ASSET_IDENTIFIER_TYPES = ['IMEI', 'SERIAL_NUMBER'] as const;
 /** The contract status that means "done" (activated). */
 export const ACTIVATED = 'activated';
 
@@ -66,7 +66,7 @@ const assetIdentifierShape = z
 	.strict();
 
 /** An IMEI is sent as its 15 digits: spaces and dashes copied from a box label are dropped. */
-export const assetIdentifier = checked(assetIdentifierShape, (value) => {
+const assetIdentifier = checked(assetIdentifierShape, (value) => {
 	if (value.identifierType !== 'IMEI') return { value };
 	const identifier = value.identifier.replace(/[\s-]/g, '');
 	if (!IMEI.test(identifier)) return { problems: [{ path: ['identifier'], message: 'must be an IMEI of 15 digits' }] };

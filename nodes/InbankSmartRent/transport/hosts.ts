@@ -27,7 +27,7 @@ export const HOSTS: Record<Environment, Record<Country, string>> = {
 	},
 };
 
-export interface InbankCredentials {
+interface InbankCredentials {
 	apiKey: string;
 	environment: Environment;
 	country: Country;

@@ -1,9 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as activate from './activate.operation';
+import * as approve from './approve.operation';
 import * as cancel from './cancel.operation';
-import * as merchantApproval from './merchantApproval.operation';
+import * as get from './get.operation';
+import * as updateAssetIdentifiers from './updateAssetIdentifiers.operation';
 
-export { cancel, merchantApproval };
+export { activate, approve, cancel, get, updateAssetIdentifiers };
 
 export const description: INodeProperties[] = [
 	{
@@ -14,20 +17,42 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contract'] } },
 		options: [
 			{
-				name: 'Cancel',
-				value: 'cancel',
-				action: 'Cancel a contract',
-				description: 'Cancel a granted contract (the order will not be delivered)',
+				name: 'Activate',
+				value: 'activate',
+				action: 'Activate contract',
+				description: 'Hand the device over: Inbank then reports the session as completed (paid)',
 			},
 			{
-				name: 'Merchant Approval',
-				value: 'merchantApproval',
-				action: 'Approve a contract as the merchant',
-				description: 'Give the shop’s approval to a granted contract that waits for it',
+				name: 'Approve',
+				value: 'approve',
+				action: 'Approve contract',
+				description: 'Give the shop’s approval to a granted contract that waits for the merchant',
+			},
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel contract',
+				description: 'Cancel a granted contract: the customer pays nothing and the order is not delivered',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get contract',
+				description: 'Read a rental contract: status (activated = done), reference number, schedule and details',
+			},
+			{
+				name: 'Update Asset Identifiers',
+				value: 'updateAssetIdentifiers',
+				action: 'Update asset identifiers',
+				description: 'Register the hero device’s IMEI or serial number on a granted contract',
 			},
 		],
-		default: 'merchantApproval',
+		default: 'get',
+		hint: 'Smart Rent flow once the POS session is granted: Update asset identifiers, then Activate contract. Approve contract only for products that wait for the merchant.',
 	},
-	...merchantApproval.description,
+	...get.description,
+	...updateAssetIdentifiers.description,
+	...activate.description,
+	...approve.description,
 	...cancel.description,
 ];

@@ -1,28 +1,20 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { name as packageName, version as packageVersion } from '../../../../package.json';
 import {
-	countryIssues,
 	CURRENCIES,
 	posSessionCreateRequest,
 	posSessionCreateResponse,
 	type PosSessionCreateRequest,
 } from '../../contract/posSession';
-import { formatIssues, formatPath } from '../../contract/primitives';
-import { assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
+import { displayOptionsFor } from '../legacy';
+import { ASSET_MODEL_NOT_FOUND_TEXT, assetsProperty, grossAmountFields } from '../shared/assets';
 import { executeOperation } from '../shared/operation';
 import { concurrencyOption, retriesOption, timeoutOption } from '../shared/options';
 import { productCodeParameter } from '../shared/parameters';
-import { parseJsonParameter, validationError } from '../shared/validation';
+import { countryProblems, DEFAULT_INTEGRATION_INFO, readCreateBody } from './createBody';
 
-const show = { show: { resource: ['posSession'], operation: ['create'] } };
-const showFields = { show: { ...show.show, inputMode: ['fields'] } };
-
-/** integrationInfo sent unless the user gives their own: tells Inbank which integration sent it. */
-export const DEFAULT_INTEGRATION_INFO = {
-	ecom_platform: 'n8n',
-	Module: `${packageName}@${packageVersion}`,
-};
+const showFields = { show: { inputMode: ['fields'] } };
 
 export const EXAMPLE_REQUEST_BODY = {
 	productCode: 'your_smart_rent_product_code',
@@ -43,7 +35,7 @@ export const EXAMPLE_REQUEST_BODY = {
 	},
 };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Input Mode',
 		name: 'inputMode',
@@ -63,7 +55,6 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'fields',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Request Body (JSON)',
@@ -71,11 +62,11 @@ export const description: INodeProperties[] = [
 		type: 'json',
 		default: JSON.stringify(EXAMPLE_REQUEST_BODY, null, 2),
 		required: true,
-		displayOptions: { show: { ...show.show, inputMode: ['json'] } },
+		displayOptions: { show: { inputMode: ['json'] } },
 		description:
 			'The full body of POST /partner/v3/shops/{shopUuid}/pos-sessions, in Inbank’s field names. integrationInfo is added when missing.',
 	},
-	productCodeParameter(showFields.show),
+	{ ...productCodeParameter, displayOptions: showFields },
 	{
 		displayName: 'Currency',
 		name: 'currency',
@@ -104,9 +95,9 @@ export const description: INodeProperties[] = [
 		default: 24,
 		required: true,
 		displayOptions: showFields,
-		description: 'Smart Rent duration in months; must be one the product allows (see Get Asset Conditions)',
+		description: 'Smart Rent duration in months; must be one the product allows (see Get asset conditions)',
 	},
-	assetsProperty(showFields),
+	{ ...assetsProperty(), displayOptions: showFields },
 	{
 		displayName: 'Insurance Used',
 		name: 'insuranceUsed',
@@ -355,138 +346,31 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		default: {},
 		placeholder: 'Add Option',
-		displayOptions: show,
 		options: [concurrencyOption, retriesOption, timeoutOption],
 	},
 ];
 
-/** Reads the Fields mode parameters into the request body, leaving out what the user did not set. */
-export function buildBodyFromFields(get: (name: string, fallback?: unknown) => unknown): IDataObject {
-	const fields = (get('additionalFields', {}) ?? {}) as IDataObject;
-	const text = (value: unknown) => (value === '' || value === undefined || value === null ? undefined : value);
-	const numberOrUndefined = (key: string) =>
-		fields[key] === undefined || fields[key] === '' ? undefined : fields[key];
-
-	const customer = (get('customerData', {}) as IDataObject)?.customer as IDataObject | undefined;
-	const contact = (get('customerContactData', {}) as IDataObject)?.contact as IDataObject | undefined;
-	const merchants = (get('merchants', {}) as IDataObject)?.merchant as IDataObject[] | undefined;
-	const urls = (get('partnerUrls', {}) as IDataObject)?.urls as IDataObject | undefined;
-	const integrationInfo = parseJsonParameter(fields.integrationInfo, 'integrationInfo');
-
-	const body: Record<string, unknown> = {
-		productCode: get('productCode'),
-		currency: get('currency', 'EUR'),
-		locale: get('locale'),
-		validUntil: text(fields.validUntil),
-		userIp: text(fields.userIp),
-		customerData: customer
-			? {
-					identityCode: customer.identityCode ?? '',
-					firstName: customer.firstName ?? '',
-					lastName: customer.lastName ?? '',
-					gender: text(customer.gender),
-				}
-			: undefined,
-		customerContactData: contact
-			? { email: contact.email ?? '', mobile: contact.mobile ?? '' }
-			: undefined,
-		purchase: {
-			purchaseReference: text(fields.purchaseReference),
-			description: get('purchaseDescription'),
-			additionalDetails: emptyObjectToUndefined(
-				parseJsonParameter(fields.purchaseAdditionalDetails, 'purchase.additionalDetails'),
-			),
-			merchant:
-				merchants && merchants.length > 0
-					? merchants.map((entry) => ({
-							merchantOrderReference: entry.merchantOrderReference ?? '',
-							merchantDomainName: entry.merchantDomainName ?? '',
-						}))
-					: undefined,
-		},
-		rentalApplicationData: {
-			insuranceUsed: get('insuranceUsed', true),
-			grossCampaignDiscount: numberOrUndefined('grossCampaignDiscount'),
-			grossTradeInAmount: numberOrUndefined('grossTradeInAmount'),
-			assets: buildAssets(get('assets', {})),
-			period: get('period'),
-		},
-		partnerUrls: urls
-			? {
-					returnUrl: urls.returnUrl ?? '',
-					cancelUrl: urls.cancelUrl ?? '',
-					callbackUrl: text(urls.callbackUrl),
-				}
-			: undefined,
-		// The default here rather than in withIntegrationInfo: no second copy of the body per item.
-		integrationInfo: integrationInfo === undefined ? DEFAULT_INTEGRATION_INFO : integrationInfo,
-		additionalData: emptyObjectToUndefined(
-			parseJsonParameter(fields.additionalData, 'additionalData'),
-		),
-	};
-	return dropUndefined(body) as IDataObject;
-}
-
-function emptyObjectToUndefined(value: unknown): unknown {
-	if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) {
-		return undefined;
-	}
-	return value;
-}
-
-function dropUndefined(value: unknown): unknown {
-	if (Array.isArray(value)) return value.map(dropUndefined);
-	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		// for…in over a plain object: no entries array per object (this runs for every item).
-		for (const key in value) {
-			const entry = (value as Record<string, unknown>)[key];
-			if (entry !== undefined) out[key] = dropUndefined(entry);
-		}
-		return out;
-	}
-	return value;
-}
-
-/** integrationInfo identifies this package unless the user gave their own. */
-function withIntegrationInfo(raw: unknown): unknown {
-	if (raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as IDataObject).integrationInfo === undefined) {
-		return { ...(raw as IDataObject), integrationInfo: DEFAULT_INTEGRATION_INFO };
-	}
-	return raw;
-}
-
-function countryProblems(body: PosSessionCreateRequest, country: string): string[] {
-	return countryIssues(body, country).map((issue) => `${formatPath(issue.path)} ${issue.message}`);
-}
-
-/**
- * Validates a request body (from either input mode) and returns what will be sent, exactly as the
- * operation does. Throws a ValidationFailure naming every bad field.
- */
-export function preparePosSessionBody(raw: unknown, country: string): PosSessionCreateRequest {
-	const parsed = posSessionCreateRequest.safeParse(withIntegrationInfo(raw));
-	if (!parsed.success) throw validationError(formatIssues(parsed.error.issues));
-	const problems = countryProblems(parsed.data, country);
-	if (problems.length > 0) throw validationError(problems);
-	return parsed.data;
-}
+export const description = updateDisplayOptions(
+	displayOptionsFor({ resource: 'posSession', operation: 'create' }),
+	properties,
+);
 
 export const execute = executeOperation<PosSessionCreateRequest>({
 	subject: 'POS session request',
 	schema: posSessionCreateRequest,
-	read(itemIndex) {
-		const inputMode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
-		const raw =
-			inputMode === 'json'
-				? parseJsonParameter(this.getNodeParameter('requestBody', itemIndex), 'Request Body (JSON)', {
-						required: true,
-					})
-				: buildBodyFromFields((name, fallback) => this.getNodeParameter(name, itemIndex, fallback));
-		return withIntegrationInfo(raw);
-	},
+	read: readCreateBody,
 	check: (body, connection) => countryProblems(body, connection.country),
-	request: (body) => ({ method: 'POST', path: '/pos-sessions', body: body as unknown as IDataObject }),
+	request: (body) => ({
+		method: 'POST',
+		path: '/pos-sessions',
+		body: body as unknown as IDataObject,
+		errorCodes: { ASSET_MODEL_NOT_FOUND: ASSET_MODEL_NOT_FOUND_TEXT },
+		howToCheck: `look for the session in the shop’s Inbank portal${
+			body.purchase.purchaseReference
+				? ` (purchase reference ${JSON.stringify(body.purchase.purchaseReference.slice(0, 60))})`
+				: ''
+		}`,
+	}),
 	response: posSessionCreateResponse,
 	output(body, response, connection) {
 		const session = response.body as { uuid?: string; posSessionUuid?: string; status: string; redirectUrl: string };
@@ -494,9 +378,11 @@ export const execute = executeOperation<PosSessionCreateRequest>({
 			uuid: session.uuid ?? session.posSessionUuid,
 			status: session.status,
 			redirectUrl: session.redirectUrl,
+			// Every later Smart Rent step takes the product code: here the next node can read it.
+			productCode: body.productCode,
 			shopUuid: connection.shopUuid,
 			environment: connection.target,
-			apiBaseUrl: connection.baseUrl,
+			apiBaseUrl: connection.displayBaseUrl,
 			...(body.purchase.purchaseReference ? { purchaseReference: body.purchase.purchaseReference } : {}),
 		};
 	},

@@ -1,14 +1,19 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { posSessionRecord, uuidParameter } from '../../contract/posSession';
+import { displayOptionsFor } from '../legacy';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import { sessionUuidParameter } from '../shared/parameters';
 
-const show = { resource: ['posSession'], operation: ['get'] };
+const properties: INodeProperties[] = [sessionUuidParameter, optionsProperty];
 
-export const description: INodeProperties[] = [sessionUuidParameter(show), optionsProperty(show)];
+export const description = updateDisplayOptions(
+	displayOptionsFor({ resource: 'posSession', operation: 'get' }),
+	properties,
+);
 
 const input = z.object({ sessionUuid: uuidParameter('a POS session uuid') });
 

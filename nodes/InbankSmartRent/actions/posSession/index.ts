@@ -16,19 +16,19 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create',
 				value: 'create',
-				action: 'Create a POS session',
-				description:
-					'Step 3: start a Smart Rent POS session for an order and get the redirectUrl to send the customer to',
+				action: 'Create POS session',
+				description: 'Start a Smart Rent application for an order and get the redirectUrl to send the customer to',
 			},
 			{
 				name: 'Get',
 				value: 'get',
-				action: 'Get a POS session',
+				action: 'Get POS session',
 				description:
-					'Step 5: read a session’s status and details, including creditContractUuid once granted (only completed means paid)',
+					'Read a session’s status and details, including creditContractUuid once granted (only completed means paid)',
 			},
 		],
 		default: 'create',
+		hint: 'Smart Rent flow: Create POS session, send the customer to its redirectUrl, then follow the status with the Inbank Smart Rent Trigger or Get POS session',
 	},
 	...create.description,
 	...get.description,

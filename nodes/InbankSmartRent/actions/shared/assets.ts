@@ -1,5 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+/** Inbank's ASSET_MODEL_NOT_FOUND in words, for every operation that sends assets or activates them. */
+export const ASSET_MODEL_NOT_FOUND_TEXT =
+	'Inbank does not know the asset model (check modelId against Get asset conditions)';
+
 /** Marker value of the category picker for a code agreed with Inbank outside the published list. */
 export const CUSTOM_CATEGORY = '__custom__';
 
@@ -8,10 +12,7 @@ export const CUSTOM_CATEGORY = '__custom__';
  * the rental calculation). Fields inside a fixedCollection that depend on a sibling (`type`) are shown
  * by the editor but dropped by declarative routing, so the body is built in code (buildAssets).
  */
-export function assetsProperty(
-	displayOptions: INodeProperties['displayOptions'],
-	opts: { grossPrice?: boolean } = {},
-): INodeProperties {
+export function assetsProperty(opts: { grossPrice?: boolean } = {}): INodeProperties {
 	return {
 		displayName: 'Assets',
 		name: 'assets',
@@ -24,7 +25,6 @@ export function assetsProperty(
 		placeholder: 'Add Asset',
 		description:
 			'The items to rent. The first asset is the hero device (the main rented device): it must be MODEL_BASED with a model ID. Add-ons and fees follow as CATEGORY_BASED assets.',
-		displayOptions,
 		options: [
 			{
 				displayName: 'Asset',
@@ -97,7 +97,7 @@ export function assetsProperty(
 						required: true,
 						displayOptions: { show: { type: ['MODEL_BASED'] } },
 						description:
-							'Inbank’s identifier of the device model, as returned by Get Asset Conditions (the ID field)',
+							'Inbank’s identifier of the device model, as returned by Get asset conditions (its modelId)',
 					},
 					{
 						displayName: 'Model Name',

@@ -18,7 +18,7 @@ import { ValidationFailure } from './validation';
  * the request it makes, and the item it outputs. executeOperation does the rest the same way for
  * every operation: validate before sending, name the field, map API failures, pair the item.
  */
-export interface InbankOperation<Input> {
+interface InbankOperation<Input> {
 	/** Used in "Invalid <subject>: …" messages. */
 	subject: string;
 	schema: z.ZodType<Input, z.ZodTypeDef, unknown>;
@@ -45,6 +45,7 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 			raw = operation.read.call(itemParameters(this), itemIndex);
 		} catch (error) {
 			if (error instanceof ValidationFailure) throw refuse(error.problems);
+			// Anything else, e.g. an expression n8n could not resolve; an n8n error comes back unchanged.
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 		const parsed = operation.schema.safeParse(raw);
@@ -89,8 +90,11 @@ function containsExpression(value: unknown): boolean {
 
 /**
  * The execution context with getNodeParameter resolved once per run for parameters that hold no
- * expression (their value is the same for every item); parameters with expressions are resolved per
- * item as usual. n8n's parameter resolution is the main per-item cost of a many-item run.
+ * expression (n8n resolves them to the same value for every item); parameters with expressions are
+ * resolved per item as usual. n8n's parameter resolution is the main per-item cost of a many-item run
+ * (BENCHMARKS.md). n8n's answer also depends on the fallback (for a parameter that is not shown) and on
+ * the options (ensureType, …), so those are part of the key. test/unit/engine.test.ts proves the answers
+ * equal to n8n's own through its real WorkflowExecute.
  */
 export function itemParameters(context: IExecuteFunctions): IExecuteFunctions {
 	let reader = readers.get(context);
@@ -99,8 +103,12 @@ export function itemParameters(context: IExecuteFunctions): IExecuteFunctions {
 	const constant = new Map<string, unknown>();
 	const getNodeParameter = ((name: string, itemIndex: number, fallback?: unknown, options?: object) => {
 		if (containsExpression(raw[name])) return context.getNodeParameter(name, itemIndex, fallback, options);
-		if (!constant.has(name)) constant.set(name, context.getNodeParameter(name, 0, fallback, options));
-		return constant.get(name);
+		const key =
+			fallback === undefined && options === undefined
+				? name
+				: `${name}\u0000${JSON.stringify(fallback) ?? ''}\u0000${JSON.stringify(options) ?? ''}`;
+		if (!constant.has(key)) constant.set(key, context.getNodeParameter(name, 0, fallback, options));
+		return constant.get(key);
 	}) as IExecuteFunctions['getNodeParameter'];
 	reader = Object.create(context, { getNodeParameter: { value: getNodeParameter } }) as IExecuteFunctions;
 	readers.set(context, reader);

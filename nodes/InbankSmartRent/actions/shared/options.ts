@@ -9,7 +9,8 @@ export const timeoutOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 300 },
 	default: 30,
-	description: 'How long to wait for Inbank’s answer before the item fails',
+	description:
+		'How long to wait for Inbank’s answer before the item fails: 1 to 300 seconds (an expression outside this range is brought into it)',
 };
 
 /** "Options → Retries": repeats only what is safe to repeat (see transport retryDecision). */
@@ -23,7 +24,7 @@ export const retriesOption: INodeProperties = {
 		'How often to repeat a request that Inbank answered with 429 or 503 (after its Retry-After) or, for reads only, with a 5xx, a timeout or a dropped connection. A request that may have created something is never repeated.',
 };
 
-/** "Options → Concurrency" of Create POS Session: items sent in parallel, in bounded number. */
+/** "Options → Concurrency" of Create POS session: items sent in parallel, in bounded number. */
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
@@ -49,23 +50,24 @@ export function readConcurrency(this: IExecuteFunctions): number {
 	return Number.isInteger(value) && value >= 1 ? Math.min(value, 20) : 1;
 }
 
-export function readTimeoutMs(this: IExecuteFunctions, itemIndex: number): number {
-	const options = this.getNodeParameter('options', itemIndex, {}) as { timeout?: number };
-	const seconds = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
-	return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_TIMEOUT_MS;
-}
+/** The range Options → Timeout allows (seconds); an expression outside it is brought into it. */
+const TIMEOUT_RANGE_SECONDS = { min: 1, max: 300 } as const;
 
-type Show = NonNullable<INodeProperties['displayOptions']>['show'];
+export function readTimeoutMs(this: IExecuteFunctions, itemIndex: number): number {
+	const options = this.getNodeParameter('options', itemIndex, {}) as { timeout?: unknown };
+	const seconds = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
+	if (!Number.isFinite(seconds) || seconds <= 0) return DEFAULT_TIMEOUT_MS;
+	// n8n's HTTP helper reads 0 ms as "no timeout": never send less than the minimum, nor more than the maximum.
+	const clamped = Math.min(TIMEOUT_RANGE_SECONDS.max, Math.max(TIMEOUT_RANGE_SECONDS.min, seconds));
+	return Math.round(clamped * 1000);
+}
 
 /** The Options collection of an operation (every operation calls Inbank, so each has a timeout). */
-export function optionsProperty(show: Show): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		default: {},
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		options: [retriesOption, timeoutOption],
-	};
-}
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	default: {},
+	placeholder: 'Add Option',
+	options: [retriesOption, timeoutOption],
+};

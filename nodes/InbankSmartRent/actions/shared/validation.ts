@@ -6,7 +6,7 @@ export class ValidationFailure extends Error {
 	}
 }
 
-export function validationError(problems: string[]): ValidationFailure {
+function validationError(problems: string[]): ValidationFailure {
 	return new ValidationFailure(problems);
 }
 

@@ -1,7 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { ACTIVATED, rentalContractRequest, rentalContractResponse } from '../../contract/smartRent';
+import { displayOptionsFor } from '../legacy';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import {
@@ -11,13 +13,16 @@ import {
 	rentalContractPath,
 } from '../shared/parameters';
 
-const show = { resource: ['smartRent'], operation: ['getContract'] };
-
-export const description: INodeProperties[] = [
-	productCodeParameter(show),
-	contractUuidParameter(show),
-	optionsProperty(show),
+const properties: INodeProperties[] = [
+	productCodeParameter,
+	contractUuidParameter,
+	optionsProperty,
 ];
+
+export const description = updateDisplayOptions(
+	displayOptionsFor({ resource: 'contract', operation: 'get' }),
+	properties,
+);
 
 type Input = z.output<typeof rentalContractRequest>;
 

@@ -1,7 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { rentalContractRequest } from '../../contract/smartRent';
+import { displayOptionsFor } from '../legacy';
+import { ASSET_MODEL_NOT_FOUND_TEXT } from '../shared/assets';
 import { actionDone, executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import {
@@ -11,21 +14,23 @@ import {
 	rentalContractPath,
 } from '../shared/parameters';
 
-const show = { resource: ['smartRent'], operation: ['activateContract'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName:
 			'Activation hands the device over: Inbank then reports the session as completed (paid). Register the hero device’s IMEI or serial number first.',
 		name: 'activationNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show },
 	},
-	productCodeParameter(show),
-	contractUuidParameter(show),
-	optionsProperty(show),
+	productCodeParameter,
+	contractUuidParameter,
+	optionsProperty,
 ];
+
+export const description = updateDisplayOptions(
+	displayOptionsFor({ resource: 'contract', operation: 'activate' }),
+	properties,
+);
 
 type Input = z.output<typeof rentalContractRequest>;
 
@@ -36,6 +41,8 @@ export const execute = executeOperation<Input>({
 	request: (input) => ({
 		method: 'POST',
 		path: rentalContractPath(input, '/activation'),
+		errorCodes: { ASSET_MODEL_NOT_FOUND: ASSET_MODEL_NOT_FOUND_TEXT },
+		howToCheck: 'look the contract up with Get contract: its status is activated once it took effect',
 	}),
 	output: (input, response) => actionDone('activated', input.contractUuid, response),
 });

@@ -1,18 +1,18 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { assetCountryIssues } from '../../contract/posSession';
 import { formatPath } from '../../contract/primitives';
 import { calculationRequest } from '../../contract/smartRent';
-import { assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
+import { displayOptionsFor } from '../legacy';
+import { ASSET_MODEL_NOT_FOUND_TEXT, assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import { productCodeParameter } from '../shared/parameters';
 
-const show = { resource: ['smartRent'], operation: ['calculate'] };
-
-export const description: INodeProperties[] = [
-	productCodeParameter(show),
+const properties: INodeProperties[] = [
+	productCodeParameter,
 	{
 		displayName: 'Period (Months)',
 		name: 'period',
@@ -20,16 +20,14 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 24,
 		required: true,
-		displayOptions: { show },
-		description: 'Smart Rent duration in months; one of the periods Get Asset Conditions lists',
+		description: 'Smart Rent duration in months; one of the periods Get asset conditions lists',
 	},
-	assetsProperty({ show }, { grossPrice: true }),
+	assetsProperty({ grossPrice: true }),
 	{
 		displayName: 'Insurance Used',
 		name: 'insuranceUsed',
 		type: 'boolean',
 		default: true,
-		displayOptions: { show },
 		description: 'Whether insurance is added to the assets (Inbank’s default is true)',
 	},
 	{
@@ -38,13 +36,17 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		default: {},
 		placeholder: 'Add Field',
-		displayOptions: { show },
 		options: [
 			...grossAmountFields,
 		],
 	},
-	optionsProperty(show),
+	optionsProperty,
 ];
+
+export const description = updateDisplayOptions(
+	displayOptionsFor({ resource: 'rentalProduct', operation: 'calculateRent' }),
+	properties,
+);
 
 type Input = z.output<typeof calculationRequest>;
 
@@ -70,6 +72,7 @@ export const execute = executeOperation<Input>({
 		method: 'POST',
 		path: `/rental/products/${encodeURIComponent(input.productCode)}/calculations`,
 		body: input.body as unknown as IDataObject,
+		errorCodes: { ASSET_MODEL_NOT_FOUND: ASSET_MODEL_NOT_FOUND_TEXT },
 	}),
 	output: (input, response) => ({ ...(response.body as IDataObject), productCode: input.productCode }),
 });

@@ -1,7 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { assetIdentifiersRequest } from '../../contract/smartRent';
+import { displayOptionsFor } from '../legacy';
 import { actionDone, executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import {
@@ -11,11 +13,9 @@ import {
 	rentalContractPath,
 } from '../shared/parameters';
 
-const show = { resource: ['smartRent'], operation: ['updateAssetIdentifiers'] };
-
-export const description: INodeProperties[] = [
-	productCodeParameter(show),
-	contractUuidParameter(show),
+const properties: INodeProperties[] = [
+	productCodeParameter,
+	contractUuidParameter,
 	{
 		displayName: 'Asset Identifiers',
 		name: 'assetIdentifiers',
@@ -24,7 +24,6 @@ export const description: INodeProperties[] = [
 		default: { identifier: [{ identifierType: 'IMEI', identifier: '' }] },
 		required: true,
 		placeholder: 'Add Identifier',
-		displayOptions: { show },
 		description:
 			'The hero device’s IMEI or serial number, registered before activation. Inbank accepts identifiers of the hero device only.',
 		options: [
@@ -55,8 +54,13 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	optionsProperty(show),
+	optionsProperty,
 ];
+
+export const description = updateDisplayOptions(
+	displayOptionsFor({ resource: 'contract', operation: 'updateAssetIdentifiers' }),
+	properties,
+);
 
 type Input = z.output<typeof assetIdentifiersRequest>;
 
@@ -79,6 +83,10 @@ export const execute = executeOperation<Input>({
 		method: 'PATCH',
 		path: rentalContractPath(input, '/asset-identifiers'),
 		body: { assetIdentifiers: input.assetIdentifiers },
+		errorCodes: {
+			CONSTRAINTS_VIOLATED_GENERAL: 'the request breaks one of Inbank’s rules for this product: only the hero device (the first asset) can be identified',
+		},
+		howToCheck: 'look the contract up with Get contract',
 	}),
 	output: (input, response) => ({
 		...actionDone('assetIdentifiersUpdated', input.contractUuid, response),

@@ -1,15 +1,15 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { assetConditionsRequest, assetConditionsResponse } from '../../contract/smartRent';
+import { displayOptionsFor } from '../legacy';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import { productCodeParameter } from '../shared/parameters';
 
-const show = { resource: ['smartRent'], operation: ['getAssetConditions'] };
-
-export const description: INodeProperties[] = [
-	productCodeParameter(show),
+const properties: INodeProperties[] = [
+	productCodeParameter,
 	{
 		displayName: 'Identifier Type',
 		name: 'identifierType',
@@ -23,7 +23,6 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'EAN',
-		displayOptions: { show },
 		description: 'How the device is identified',
 	},
 	{
@@ -33,11 +32,15 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '0195949036965',
-		displayOptions: { show },
 		description: 'The EAN or manufacturer product code of the device',
 	},
-	optionsProperty(show),
+	optionsProperty,
 ];
+
+export const description = updateDisplayOptions(
+	displayOptionsFor({ resource: 'rentalProduct', operation: 'getAssetConditions' }),
+	properties,
+);
 
 type Input = z.output<typeof assetConditionsRequest>;
 
@@ -59,7 +62,7 @@ export const execute = executeOperation<Input>({
 	response: assetConditionsResponse,
 	output(input, response) {
 		const model = response.body as IDataObject;
-		// modelId is what an asset of Create POS Session / Calculate takes.
+		// modelId is what an asset of Create POS session / Calculate rent takes.
 		return { ...model, modelId: String(model.id), productCode: input.productCode };
 	},
 });

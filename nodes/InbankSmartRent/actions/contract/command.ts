@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+import { contractUuid } from '../../contract/smartRent';
+import { actionDone, executeOperation } from '../shared/operation';
+
+/**
+ * Approve and Cancel share one shape: POST /partner/v3/shops/{shopUuid}/contracts/{contractUuid}/<suffix>,
+ * no body, 204 No Content.
+ */
+export function contractCommand(opts: { suffix: string; action: string; subject: string; howToCheck: string }) {
+	const input = z.object({ contractUuid: contractUuid() });
+	return executeOperation<z.output<typeof input>>({
+		subject: opts.subject,
+		schema: input,
+		read(itemIndex) {
+			return { contractUuid: this.getNodeParameter('contractUuid', itemIndex) };
+		},
+		request: ({ contractUuid: uuid }) => ({
+			method: 'POST',
+			path: `/contracts/${encodeURIComponent(uuid)}/${opts.suffix}`,
+			howToCheck: opts.howToCheck,
+		}),
+		output: ({ contractUuid: uuid }, response) => actionDone(opts.action, uuid, response),
+	});
+}

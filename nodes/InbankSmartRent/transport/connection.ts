@@ -1,0 +1,111 @@
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { formatIssues, isHttpUrl } from '../contract/primitives';
+import { COUNTRIES, ENVIRONMENTS, resolveBaseUrl } from './hosts';
+
+export const CREDENTIAL_TYPE = 'inbankApi';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const credentialSchema = z.object({
+	apiKey: z.string({ required_error: 'is required' }).trim().min(1, { message: 'must not be empty' }),
+	environment: z.enum(ENVIRONMENTS),
+	country: z.enum(COUNTRIES),
+	// Every request path starts with the shop: anything but a UUID ("..", "a/b") would leave it.
+	shopUuid: z
+		.string({ required_error: 'is required' })
+		.trim()
+		.min(1, { message: 'must not be empty' })
+		.regex(UUID, { message: 'must be the shop’s UUID, such as a93f1f44-d5dd-4469-bfcc-c1de9e969213' }),
+	baseUrl: z
+		.string()
+		.trim()
+		.refine((value) => value === '' || isHttpUrl(value), {
+			message: 'must be empty or an http(s) URL such as http://127.0.0.1:4010',
+		})
+		// The API path is appended to it: a query or fragment would swallow the path.
+		.refine((value) => !/[?#]/.test(value), {
+			message: 'must not contain a query (?…) or a fragment (#…): give the host and an optional path only',
+		})
+		.optional(),
+});
+
+export interface InbankConnection {
+	apiKey: string;
+	shopUuid: string;
+	environment: 'demo' | 'production';
+	country: string;
+	/** Where requests go; may hold user:password of a proxy. Never shown: use displayBaseUrl. */
+	baseUrl: string;
+	/** baseUrl without user:password, for errors and items. */
+	displayBaseUrl: string;
+	/** What must never appear in an error or an item: the API key, and a base URL's user:password. */
+	secrets: string[];
+	/** 'custom' when the credential's base URL replaced the Inbank host. */
+	target: 'demo' | 'production' | 'custom';
+	/** The decrypted credential, handed to n8n's request helper so it is not loaded again per request. */
+	credentialData: ICredentialDataDecryptedObject;
+}
+
+/** The n8n contexts this package calls Inbank from: node executions and the trigger's webhook. */
+export type InbankContext = IExecuteFunctions | IWebhookFunctions;
+
+const connections = new WeakMap<object, Promise<InbankConnection>>();
+
+/**
+ * The credential, read and checked once per node execution (or webhook call): n8n loads and decrypts
+ * credentials on every getCredentials call, which would dominate the cost of a many-item run.
+ */
+export async function getInbankConnection(this: InbankContext, itemIndex = 0): Promise<InbankConnection> {
+	let connection = connections.get(this);
+	if (!connection) {
+		connection = loadConnection.call(this, itemIndex);
+		connections.set(this, connection);
+		connection.catch(() => connections.delete(this));
+	}
+	return await connection;
+}
+
+async function loadConnection(this: InbankContext, itemIndex: number): Promise<InbankConnection> {
+	const credentialData = await (this as IExecuteFunctions).getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const parsed = credentialSchema.safeParse(credentialData);
+	if (!parsed.success) {
+		const problems = formatIssues(parsed.error.issues).map((problem) => `Inbank API credential: ${problem}`);
+		throw new NodeOperationError(this.getNode(), problems[0], {
+			description: problems.join('\n'),
+			itemIndex,
+		});
+	}
+	const credentials = parsed.data;
+	const baseUrl = resolveBaseUrl(credentials);
+	const { display, userinfo } = withoutUserinfo(baseUrl);
+	return {
+		apiKey: credentials.apiKey,
+		shopUuid: credentials.shopUuid,
+		environment: credentials.environment,
+		country: credentials.country,
+		baseUrl,
+		displayBaseUrl: display,
+		secrets: [credentials.apiKey, ...userinfo],
+		target: credentials.baseUrl ? 'custom' : credentials.environment,
+		credentialData,
+	};
+}
+
+/** The base URL without `user:password@`, and the parts removed (raw and as URL-decoded). */
+function withoutUserinfo(baseUrl: string): { display: string; userinfo: string[] } {
+	const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i.exec(baseUrl);
+	if (!match) return { display: baseUrl, userinfo: [] };
+	const raw = match[2];
+	const parts = [raw, ...raw.split(':')].filter((part) => part.length > 0);
+	const decoded = parts.map((part) => {
+		try {
+			return decodeURIComponent(part);
+		} catch {
+			return part;
+		}
+	});
+	return { display: match[1] + baseUrl.slice(match[0].length), userinfo: [...new Set([...parts, ...decoded])] };
+}
