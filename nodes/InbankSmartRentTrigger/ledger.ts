@@ -8,7 +8,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
  * Remove Duplicates node uses): it lives in n8n's database, so it survives restarts and is shared by
  * every process of one n8n. The claim is made in the trigger's execute() step, i.e. when the execution
  * really starts. n8n's store is read-modify-write, so claims for one node are serialised by an
- * in-process lock. Nothing in a process can serialise claims made by two queue-mode workers at once.
+ * in-process lock (and batched while they wait). Nothing in a process can serialise claims made by two
+ * queue-mode workers at once.
  *
  * This process also remembers, in memory, what it has handled or is handling, so that the webhook can
  * acknowledge an obvious repeat without starting an execution. Memory is bounded: at most `limit`
@@ -103,6 +104,46 @@ export async function withLock<T>(scope: string, work: () => Promise<T>): Promis
 	}
 }
 
+interface Waiting {
+	keys: string[];
+	resolve: (fresh: Set<string>) => void;
+	reject: (error: unknown) => void;
+}
+const batches = new Map<string, Waiting[]>();
+
+/**
+ * Claims that arrive while an earlier claim for the same node holds the lock wait together and go to
+ * n8n's store in one call when the lock frees: in a burst, one read and one write of the node's row
+ * serve many executions instead of one each. A key asked for twice in one batch is fresh for the first
+ * asker only (n8n's store would call both new).
+ */
+async function claimInBatch(scope: string, keys: string[], record: (keys: string[]) => Promise<string[]>): Promise<Set<string>> {
+	return await new Promise<Set<string>>((resolve, reject) => {
+		const waiting: Waiting = { keys, resolve, reject };
+		const open = batches.get(scope);
+		if (open) {
+			open.push(waiting);
+			return;
+		}
+		const batch = [waiting];
+		batches.set(scope, batch);
+		void withLock(scope, async () => {
+			// From here on, new claims form the next batch.
+			if (batches.get(scope) === batch) batches.delete(scope);
+			try {
+				const fresh = new Set(await record([...new Set(batch.flatMap((entry) => entry.keys))]));
+				for (const entry of batch) {
+					const mine = new Set<string>();
+					for (const key of entry.keys) if (fresh.delete(key)) mine.add(key);
+					entry.resolve(mine);
+				}
+			} catch (error) {
+				for (const entry of batch) entry.reject(error);
+			}
+		});
+	});
+}
+
 export interface Claim {
 	/** The keys claimed now (the rest were handled before). */
 	fresh: Set<string>;
@@ -126,9 +167,9 @@ export async function claimDeliveries(
 	const options = { mode: 'entries' as const, maxEntries: limit };
 	if (typeof helpers.checkProcessedAndRecord === 'function') {
 		const checkProcessedAndRecord = helpers.checkProcessedAndRecord;
-		const result = await withLock(scope, async () => await checkProcessedAndRecord(keys, 'node', options));
+		const fresh = await claimInBatch(scope, keys, async (all) => (await checkProcessedAndRecord(all, 'node', options)).new.map(String));
 		return {
-			fresh: new Set(result.new.map(String)),
+			fresh,
 			store: 'processedData',
 			release: async (released) => {
 				if (released.length === 0 || typeof helpers.removeProcessed !== 'function') return;
