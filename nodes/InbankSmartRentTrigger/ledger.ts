@@ -62,10 +62,6 @@ class NodeMemory {
 		this.handled.delete(key);
 	}
 
-	get size(): { handled: number; inFlight: number } {
-		return { handled: this.handled.size, inFlight: this.inFlight.size };
-	}
-
 	private pruneInFlight(nowMs: number): void {
 		for (const [key, since] of this.inFlight) {
 			if (nowMs - since < PENDING_MS) break;
