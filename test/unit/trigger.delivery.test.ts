@@ -408,6 +408,17 @@ describe('7. the ledger costs the same per claim at any size, and its stored siz
 	});
 });
 
+describe('copies arriving together', () => {
+	it('ten simultaneous copies read the session from Inbank once and run once', async () => {
+		inbank.set('together-1', { uuid: 'together-1', status: 'completed' });
+		const n8n = await N8nProcess.start();
+		const copies = await Promise.all(Array.from({ length: 10 }, async () => await n8n.deliver({ body: signed('together-1', 'completed') }, { fetchSession: true })));
+		expect(totalRuns(copies)).toBe(1);
+		expect(copies.map((copy) => copy.response.statusCode ?? 200)).toEqual(Array(10).fill(200));
+		expect(server.requests.filter((request) => request.path.endsWith('/pos-sessions/together-1'))).toHaveLength(1);
+	});
+});
+
 describe('the item and the outputs', () => {
 	it('puts purchaseReference and the contract UUID at the top level', async () => {
 		inbank.set('item-1', { uuid: 'item-1', status: 'granted', creditContractUuid: 'contract-77', purchase: { purchaseReference: 'order-1001' } });
