@@ -1,5 +1,5 @@
 import type {
-	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -7,18 +7,13 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
-import {
-	getInbankConnection,
-	inbankApiRequest,
-	type InbankConnection,
-} from '../InbankSmartRent/transport';
-import { claimDelivery, DEFAULT_RETENTION_DAYS, deliveryKey } from './dedupe';
-import { parseCallback, STATUS_EVENTS, type PosSessionStatus } from './parse';
-import { checkTimestamp, secretsEqual, verifySignature } from './signature';
-
-type Verification = 'signature' | 'urlToken' | 'none';
+import { claimDeliveries, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
+import type { PosSessionStatus } from './parse';
+import { quote } from './quote';
+import { acknowledge, buildItem, readSession, readSettings, refuse, verifyCallback } from './TriggerHelpers';
 
 const STATUS_OPTIONS = [
 	{ name: 'Cancelled', value: 'cancelled', description: 'The customer or the shop cancelled' },
@@ -29,28 +24,11 @@ const STATUS_OPTIONS = [
 	{ name: 'Pending', value: 'pending', description: 'The application has started' },
 ];
 
-export const MIN_TOKEN_LENGTH = 32;
+const UUID_LIKE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
-/**
- * n8n loads and decrypts the credential from its database on every getCredentials call, which was a
- * third of the cost of accepting a callback. The trigger keeps it in this process's memory for a few
- * seconds: a changed API key takes effect within CREDENTIAL_TTL_MS.
- */
-export const CREDENTIAL_TTL_MS = 15_000;
-const credentialCache = new Map<string, { at: number; connection: InbankConnection }>();
-
-async function triggerConnection(this: IWebhookFunctions): Promise<InbankConnection> {
-	const id = this.getNode().credentials?.inbankApi?.id;
-	const hit = id ? credentialCache.get(id) : undefined;
-	if (hit && Date.now() - hit.at < CREDENTIAL_TTL_MS) return hit.connection;
-	const connection = await getInbankConnection.call(this);
-	if (id) credentialCache.set(id, { at: Date.now(), connection });
-	return connection;
-}
-
-/** For tests: forget cached credentials (as a restart or the TTL would). */
-export function forgetCachedCredentials(): void {
-	credentialCache.clear();
+/** The ledger of one trigger node: per workflow and node, test events apart from production. */
+function scopeOf(workflowId: string | undefined, nodeId: string, mode: string): string {
+	return `${workflowId ?? ''}:${nodeId}:${mode === 'manual' ? 'test' : 'live'}`;
 }
 
 export class InbankSmartRentTrigger implements INodeType {
@@ -59,13 +37,16 @@ export class InbankSmartRentTrigger implements INodeType {
 		name: 'inbankSmartRentTrigger',
 		icon: { light: 'file:inbank.svg', dark: 'file:inbank.dark.svg' },
 		group: ['trigger'],
-		// 1.1 behaves as 1. n8n evaluates a legacy expression (binaryData) on every request to a version 1
-		// webhook node, evaluated in n8n 2.x's expression isolate: ≈ 10 ms of CPU per callback, measured.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
-		subtitle: '={{ "verification: " + $parameter["verification"] }}',
+		// One version, and not 1: n8n evaluates a legacy expression ($parameter.options.binaryData) on every
+		// request to a webhook node whose typeVersion is exactly 1 (webhook-helpers parseRequestBody, n8n
+		// 1.x and 2.x), in n8n 2.x's expression isolate: ≈ 10 ms of CPU per callback, measured. A workflow
+		// saved with typeVersion 1 still runs (n8n resolves an unversioned node for any typeVersion) and
+		// its log says to re-add the node.
+		version: 1.1,
+		subtitle:
+			'={{ {"signature": "Signed callbacks", "urlToken": "Callbacks with a URL token", "none": "Unverified callbacks"}[$parameter["verification"]] ?? "Callbacks" }}',
 		description:
-			'Starts the workflow when Inbank reports a Smart Rent POS session status change (verified, de-duplicated)',
+			'Starts the workflow once per Smart Rent POS session status change that Inbank reports (verified, de-duplicated)',
 		defaults: { name: 'Inbank Smart Rent Trigger' },
 		inputs: [],
 		outputs: `={{ $parameter["routeByStatus"] ? ${JSON.stringify(
@@ -112,7 +93,7 @@ export class InbankSmartRentTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Insecure: with no verification, anyone who knows this URL can start the workflow with any status. Use Verify Then Fetch Session (below) so that the workflow acts on Inbank’s own record only.',
+					'Insecure: with no verification, anyone who knows this URL can send a callback. Keep Verify Then Fetch Session (below) on: the workflow then runs only on Inbank’s own record of the session, and a callback Inbank does not confirm starts nothing.',
 				name: 'insecureNotice',
 				type: 'notice',
 				default: '',
@@ -161,7 +142,15 @@ export class InbankSmartRentTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to read the session from Inbank after accepting the callback and output Inbank’s record; where it disagrees with the callback, Inbank’s record wins and the item says so',
+					'Whether to read the session from Inbank after accepting the callback and output Inbank’s record; where it disagrees with the callback, Inbank’s record wins and the item says so. Without a signature, a session that cannot be read is answered with HTTP 503 (Inbank sends it again later) and starts nothing.',
+			},
+			{
+				displayName:
+					'Without a signature and without Verify Then Fetch Session, the workflow acts on whatever status the caller sends: anyone who has the URL (and token) can make it run “completed”. Turn Verify Then Fetch Session on so that it runs only on Inbank’s own record.',
+				name: 'unverifiedStatusNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verification: ['urlToken', 'none'], fetchSession: [false] } },
 			},
 			{
 				displayName: 'Options',
@@ -171,21 +160,24 @@ export class InbankSmartRentTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Remember Deliveries (Days)',
-						name: 'rememberDays',
+						displayName: 'Remember Deliveries',
+						name: 'rememberDeliveries',
 						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 365 },
-						default: DEFAULT_RETENTION_DAYS,
+						typeOptions: { minValue: MIN_REMEMBERED, maxValue: MAX_REMEMBERED, numberPrecision: 0 },
+						default: DEFAULT_REMEMBERED,
 						description:
-							'How long a delivered session uuid + status is remembered, so that a repeat starts no second execution',
+							'How many handled deliveries (session + status) n8n keeps, oldest forgotten first, so that a repeat starts no second execution. Each takes about 27 bytes in n8n’s database.',
 					},
 				],
 			},
 		],
 	};
 
+
 	// Inbank has no API to register or remove callback URLs: the URL travels in each POS session's
-	// partnerUrls.callbackUrl. The methods exist because n8n calls them on (de)activation.
+	// partnerUrls.callbackUrl, so there is nothing to do. The methods stay only because `n8n-node lint`
+	// (rule @n8n/community-nodes/webhook-lifecycle-complete, an error in the strict config) requires
+	// webhookMethods.default.{checkExists, create, delete} on every node that declares webhooks.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
@@ -200,138 +192,132 @@ export class InbankSmartRentTrigger implements INodeType {
 		},
 	};
 
+	/**
+	 * Accepts or refuses a callback and hands an accepted one to n8n. The final duplicate check happens
+	 * in execute(), the first step of the execution this starts; here an obvious repeat (one this
+	 * process has handled or is handling) is acknowledged without starting anything.
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		const response = this.getResponseObject();
-		const node = this.getNode();
-		const refuse = (code: 400 | 401, reason: string): IWebhookResponseData => {
-			// The reason goes to n8n's log only; the caller learns nothing that helps forging.
-			this.logger.warn(`Inbank Smart Rent Trigger refused a callback (${code}): ${reason}`, {
-				node: node.name,
-				workflowId: this.getWorkflow().id,
-			});
-			response.status(code).json({ message: code === 400 ? 'malformed callback' : 'callback not verified' });
-			return { noWebhookResponse: true };
-		};
-
-		// n8n reads the body of a version > 1 webhook node only for content types it parses (JSON, form,
-		// text, XML); the text of any other callback is read here so that it is judged the same way.
-		const withRawBody = request as unknown as { rawBody?: Buffer; readRawBody?: () => Promise<void> };
-		if (withRawBody.rawBody === undefined && typeof withRawBody.readRawBody === 'function') {
-			try {
-				await withRawBody.readRawBody();
-			} catch (error) {
-				return refuse(400, `the body could not be read (${(error as Error).message})`);
-			}
-		}
-		const parsed = parseCallback({
-			method: request.method,
-			contentType: String(request.headers['content-type'] ?? ''),
-			body: this.getBodyData(),
-			rawBody: withRawBody.rawBody,
-			query: this.getQueryData() as Record<string, unknown>,
-		});
-		if (!parsed.ok) return refuse(400, parsed.reason);
-		const callback = parsed.callback;
-
-		const verification = this.getNodeParameter('verification', 'signature') as Verification;
 		const nowMs = Date.now();
-		if (verification === 'signature') {
-			if (callback.shape !== 'signed') return refuse(401, 'the callback is not signed (no hmac, timestamp and message)');
-			const windowSeconds = this.getNodeParameter('replayWindowSeconds', 300) as number;
-			const time = checkTimestamp(callback.timestamp as string, nowMs, windowSeconds);
-			if (!time.ok) {
-				return time.reason === 'malformed'
-					? refuse(400, 'the timestamp is not Unix seconds')
-					: refuse(401, `the timestamp is ${time.reason} (${time.ageSeconds} s from now; window ${windowSeconds} s)`);
-			}
-			const { apiKey } = await triggerConnection.call(this);
-			if (!verifySignature(apiKey, callback.timestamp as string, callback.message as string, callback.hmac as string)) {
-				return refuse(401, 'the hmac does not match (wrong key, or the message was changed)');
-			}
-		} else if (verification === 'urlToken') {
-			const expected = (this.getNodeParameter('callbackToken', '') as string).trim();
-			if (expected.length < MIN_TOKEN_LENGTH) {
-				return refuse(401, `the node's Callback Token is shorter than ${MIN_TOKEN_LENGTH} characters; set a longer one`);
-			}
-			if (!callback.token || !secretsEqual(expected, callback.token)) {
-				return refuse(401, 'the callback URL token is missing or wrong');
-			}
-		}
+		const settings = readSettings((name, fallback) => this.getNodeParameter(name, fallback));
+		if (!settings.ok) return refuse.call(this, 503, `the node is misconfigured: ${settings.reason}`);
+		const verified = await verifyCallback.call(this, settings.value, nowMs);
+		if (!verified.ok) return refuse.call(this, verified.code, verified.reason);
+		const callback = verified.callback;
+		const read = await readSession.call(this, settings.value, callback);
+		if (!read.ok) return read.code === 503 ? refuse.call(this, 503, read.reason) : acknowledge.call(this, read.reason, 'warn');
+		if (!settings.value.statuses.has(read.status)) return acknowledge.call(this, `status ${read.status} is not selected`);
 
-		// Duplicates: check and record before any await, so concurrent copies cannot both pass.
-		const isTest = this.getMode() === 'manual';
-		const rememberDays = (this.getNodeParameter('options', {}) as IDataObject).rememberDays as number | undefined;
-		const staticData = this.getWorkflowStaticData('node');
-		const claim = claimDelivery(
-			`${this.getWorkflow().id ?? ''}:${node.id}:${isTest ? 'test' : 'live'}`,
-			deliveryKey(callback.uuid, callback.status),
-			isTest ? undefined : staticData.deliveries,
-			nowMs,
-			{ retentionMs: (rememberDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000 },
-		);
-		// Assigning the top-level key is what makes n8n notice the change and save it.
-		if (!isTest && claim.changed) staticData.deliveries = claim.record;
-		if (claim.duplicate) {
-			this.logger.debug(`Inbank Smart Rent Trigger: duplicate delivery of ${callback.status} for ${callback.uuid} acknowledged`);
-			return { webhookResponse: 'OK' };
-		}
+		const item = buildItem(settings.value, callback, read, nowMs);
+		warnOnce.call(this);
+		// Editor test events always run; they leave no trace that could stop a production delivery.
+		if (this.getMode() === 'manual') return { webhookResponse: 'OK', workflowData: [[{ json: item }]] };
 
-		const item: IDataObject = {
-			uuid: callback.uuid,
-			status: callback.status,
-			event: STATUS_EVENTS[callback.status],
-			receivedAt: new Date(nowMs).toISOString(),
-			verification,
-			callback: {
-				shape: callback.shape,
-				...(callback.timestamp ? { timestamp: callback.timestamp } : {}),
-				payload: callback.payload as IDataObject,
-			},
-		};
-
-		let status: PosSessionStatus = callback.status;
-		if (this.getNodeParameter('fetchSession', true) as boolean) {
-			try {
-				const connection = await triggerConnection.call(this);
-				const answer = await inbankApiRequest.call(
-					this,
-					connection,
-					{ method: 'GET', path: `/pos-sessions/${encodeURIComponent(callback.uuid)}`, timeoutMs: 10_000 },
-					0,
-					// Inbank waits for the answer: no retries here; a failed read is reported in the item.
-					{ retries: 0, baseDelayMs: 0, maxWaitMs: 0 },
-				);
-				const session = (answer.body ?? {}) as IDataObject;
-				item.posSession = session;
-				const fetched = typeof session.status === 'string' ? session.status.toLowerCase() : undefined;
-				if (fetched && fetched !== callback.status) {
-					item.callbackStatus = callback.status;
-					item.statusMismatch = true;
-					if ((POS_SESSION_STATUSES as readonly string[]).includes(fetched)) {
-						status = fetched as PosSessionStatus;
-						item.status = status;
-						item.event = STATUS_EVENTS[status];
-					}
-				}
-			} catch (error) {
-				item.fetchError = (error as Error).message;
-			}
+		const node = this.getNode();
+		const memory = nodeMemory(scopeOf(this.getWorkflow().id, node.id, this.getMode()));
+		const key = deliveryKey(callback.uuid, read.status);
+		const seen = memory.state(key, nowMs);
+		if (seen) {
+			return acknowledge.call(
+				this,
+				`repeat of ${read.status} for session ${quote(callback.uuid)} (${seen === 'handled' ? 'already handled' : 'being handled'})`,
+			);
 		}
-
-		const wanted = this.getNodeParameter('statuses', [...POS_SESSION_STATUSES]) as string[];
-		if (!wanted.includes(status)) {
-			this.logger.debug(`Inbank Smart Rent Trigger: status ${status} is not selected; acknowledged`);
-			return { webhookResponse: 'OK' };
-		}
-
-		const output: INodeExecutionData = { json: item };
-		if (this.getNodeParameter('routeByStatus', false) as boolean) {
-			return {
-				webhookResponse: 'OK',
-				workflowData: POS_SESSION_STATUSES.map((s) => (s === status ? [output] : [])),
-			};
-		}
-		return { webhookResponse: 'OK', workflowData: [[output]] };
+		// The last step: nothing after it can fail, so a mark is never left behind by an error.
+		memory.markInFlight(key, nowMs);
+		return { webhookResponse: 'OK', workflowData: [[{ json: item }]] };
 	}
+
+	/**
+	 * The first step of every execution the webhook starts (n8n runs a node's execute() before treating
+	 * it as a webhook pass-through). Claims each delivery in n8n's processed-data store, so that a
+	 * delivery runs once across restarts and processes, and emits nothing for one already handled.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const node = this.getNode();
+		const mode = this.getMode();
+		const settings = readSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
+		if (!settings.ok) throw new NodeOperationError(node, `The trigger is misconfigured: ${settings.reason}`);
+		const outputs: INodeExecutionData[][] = settings.value.routeByStatus ? POS_SESSION_STATUSES.map(() => []) : [[]];
+		const route = (status: PosSessionStatus) => (settings.value.routeByStatus ? POS_SESSION_STATUSES.indexOf(status) : 0);
+		const scope = scopeOf(this.getWorkflow().id, node.id, mode);
+		const memory = nodeMemory(scope);
+
+		const deliveries: Array<{ index: number; status: PosSessionStatus; key: string }> = [];
+		items.forEach((item, index) => {
+			const { uuid, status } = item.json;
+			if (typeof uuid === 'string' && UUID_LIKE.test(uuid) && isKnownStatus(status)) {
+				deliveries.push({ index, status, key: deliveryKey(uuid, status) });
+			} else {
+				this.logger.warn(`Inbank Smart Rent Trigger: input item ${index} is not a callback (no session uuid and status); skipped`);
+			}
+		});
+		if (deliveries.length === 0) return outputs;
+
+		// Editor test events run every time and leave no trace that could stop a production delivery.
+		if (mode === 'manual') {
+			for (const { index, status } of deliveries) outputs[route(status)].push({ json: items[index].json, pairedItem: { item: index } });
+			return outputs;
+		}
+
+		const keys = deliveries.map((delivery) => delivery.key);
+		let claim;
+		try {
+			claim = await claimDeliveries(this, scope, keys, settings.value.remembered);
+		} catch (error) {
+			for (const key of keys) memory.forget(key);
+			throw new NodeOperationError(node, `Could not record the delivery in n8n's database: ${(error as Error).message}`, {
+				description:
+					'Nothing downstream ran. Inbank was already answered, so it will not send this callback again: retry this execution once n8n’s database is reachable.',
+			});
+		}
+		if (claim.store === 'staticData') warnNoProcessedData.call(this);
+		const nowMs = Date.now();
+		try {
+			for (const { index, status, key } of deliveries) {
+				if (!claim.fresh.has(key)) {
+					memory.markHandled(key, nowMs, settings.value.remembered);
+					this.logger.debug(`Inbank Smart Rent Trigger: ${status} for session ${quote(items[index].json.uuid)} was handled before; nothing emitted`);
+					continue;
+				}
+				outputs[route(status)].push({ json: items[index].json, pairedItem: { item: index } });
+				memory.markHandled(key, nowMs, settings.value.remembered);
+			}
+		} catch (error) {
+			// Whatever failed after the claim, the delivery was not handed on: undo the claim.
+			const fresh = [...claim.fresh];
+			for (const key of fresh) memory.forget(key);
+			await claim.release(fresh);
+			throw error instanceof NodeOperationError ? error : new NodeOperationError(node, error as Error);
+		}
+		return outputs;
+	}
+}
+
+function isKnownStatus(value: unknown): value is PosSessionStatus {
+	return typeof value === 'string' && (POS_SESSION_STATUSES as readonly string[]).includes(value);
+}
+
+const warned = new Set<string>();
+
+/** Says once per process and node that a workflow still stores the node as version 1. */
+function warnOnce(this: IWebhookFunctions): void {
+	const node = this.getNode();
+	const id = `${this.getWorkflow().id ?? ''}:${node.id}`;
+	if (node.typeVersion !== 1 || warned.has(id)) return;
+	warned.add(id);
+	this.logger.warn(
+		`Inbank Smart Rent Trigger "${node.name}" was saved as version 1: n8n evaluates an extra expression for every callback to it. Replace the node with a new Inbank Smart Rent Trigger (version 1.1).`,
+	);
+}
+
+let warnedNoProcessedData = false;
+
+function warnNoProcessedData(this: IExecuteFunctions): void {
+	if (warnedNoProcessedData) return;
+	warnedNoProcessedData = true;
+	this.logger.warn(
+		'Inbank Smart Rent Trigger: this n8n has no processed-data store (helpers.checkProcessedAndRecord); deliveries are remembered in the workflow’s static data instead, which concurrent executions can overwrite. Update n8n.',
+	);
 }

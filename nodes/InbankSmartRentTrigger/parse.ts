@@ -1,4 +1,5 @@
 import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
+import { quote } from './quote';
 
 /**
  * Reads an Inbank callback however it arrives: POST with a form or JSON body, or parameters in the
@@ -66,7 +67,7 @@ function bodyFields(request: CallbackRequest): { fields: Record<string, unknown>
 	if (/^[\w.%+-]+=/.test(text)) {
 		return { fields: Object.fromEntries(new URLSearchParams(text)) };
 	}
-	return { error: `the body is neither JSON nor form data (content type "${request.contentType || 'none'}")` };
+	return { error: `the body is neither JSON nor form data (content type ${request.contentType ? quote(request.contentType, 80) : 'none'})` };
 }
 
 function firstString(value: unknown): string | undefined {
@@ -129,7 +130,7 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 	if (!(POS_SESSION_STATUSES as readonly string[]).includes(normalised)) {
 		return {
 			ok: false,
-			reason: `unknown status "${status.slice(0, 40)}" (expected one of ${POS_SESSION_STATUSES.join(', ')})`,
+			reason: `unknown status ${quote(status, 40)} (expected one of ${POS_SESSION_STATUSES.join(', ')})`,
 		};
 	}
 

@@ -188,43 +188,91 @@ async function fireCallbacks(url, count, concurrency = 20) {
 	return { seconds: (performance.now() - started) / 1000, latencies, statuses };
 }
 
+// The trigger's ledger at its cap: n8n's processed-data row of the node filled with LEDGER_CAP entries
+// (the default Remember Deliveries), as after that many deliveries, before the callbacks arrive.
+const LEDGER_CAP = 10_000;
+const CAP_CALLBACKS = Math.min(CALLBACKS, Number(process.env.BENCH_CAP_CALLBACKS ?? 500));
+
+/** Runs a script with the runtime's Node 24 against n8n's SQLite database (node:sqlite). */
+async function sqlite(n8n, body) {
+	const script = `const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(${JSON.stringify(join(n8n.home, '.n8n', 'database.sqlite'))});
+${body}`;
+	const { stdout } = await run(n8n.runtime.nodeBin, ['-e', script], { maxBuffer: 256 * 1024 * 1024 });
+	return stdout.trim() ? JSON.parse(stdout) : undefined;
+}
+
+async function seedLedger(n8n, workflowId, nodeId, entries) {
+	// n8n's format: the md5 (base64) of each key, in one JSON row per workflow + node.
+	await sqlite(n8n, `const { createHash } = require('node:crypto');
+const data = Array.from({ length: ${entries} }, (_, i) => createHash('md5').update('seed-' + i).digest('base64'));
+db.prepare('INSERT INTO processed_data (workflowId, context, value) VALUES (?, ?, ?)').run(${JSON.stringify(workflowId)}, ${JSON.stringify(`n:${nodeId}`)}, JSON.stringify({ mode: 'entries', data }));`);
+}
+
+/**
+ * The trigger node's own step in each execution (its execute(): the claim in n8n's processed-data store
+ * and the routing), as n8n records it (runData executionTime), and the size of the node's stored row,
+ * which n8n rewrites whole on every new claim.
+ */
+async function triggerStep(n8n, workflowId) {
+	const flatted = join(n8n.runtime.dir, 'node_modules', 'flatted', 'cjs', 'index.js');
+	return await sqlite(n8n, `const { parse } = require(${JSON.stringify(flatted)});
+const times = db.prepare("SELECT d.data FROM execution_data d JOIN execution_entity e ON e.id = d.executionId WHERE e.workflowId = ? AND e.status = 'success'").all(${JSON.stringify(workflowId)})
+	.map((row) => parse(row.data).resultData.runData.Trigger?.[0]?.executionTime).filter((t) => typeof t === 'number');
+const row = db.prepare('SELECT value FROM processed_data WHERE workflowId = ?').get(${JSON.stringify(workflowId)});
+console.log(JSON.stringify({ times, rowBytes: row ? Buffer.byteLength(row.value) : 0, entries: row ? JSON.parse(row.value).data.length : 0 }));`);
+}
+
 async function benchCallbacks(n8n) {
 	const triggerId = randomUUID();
 	const webhookId = randomUUID();
+	const capId = randomUUID();
+	const seqId = randomUUID();
 	await n8n.importWorkflows([
 		callbackWorkflow('trigger', 'bench-trigger-ours', triggerId),
 		callbackWorkflow('webhook', 'bench-webhook-code', webhookId),
+		callbackWorkflow('trigger', 'bench-trigger-seq', seqId),
+		callbackWorkflow('trigger', 'bench-trigger-cap', capId),
 	]);
-	await n8n.publish('bench-trigger-ours');
-	await n8n.publish('bench-webhook-code');
+	for (const id of ['bench-trigger-ours', 'bench-webhook-code', 'bench-trigger-seq', 'bench-trigger-cap']) await n8n.publish(id);
+	await seedLedger(n8n, 'bench-trigger-cap', 't', LEDGER_CAP);
 	await n8n.start();
 	const results = {};
-	for (const [id, label, path, workflowId] of [
-		['trigger', 'Inbank Smart Rent Trigger (signature check, dedupe)', callbackPath('trigger', triggerId), 'bench-trigger-ours'],
-		['webhook', 'Webhook node + Code node (same HMAC check)', callbackPath('webhook', webhookId), 'bench-webhook-code'],
+	// The last two send one callback at a time, so that the trigger's step time is its own cost, not a wait.
+	for (const [id, label, path, workflowId, count, concurrency] of [
+		['trigger', 'Inbank Smart Rent Trigger (signature check, dedupe)', callbackPath('trigger', triggerId), 'bench-trigger-ours', CALLBACKS, 20],
+		['webhook', 'Webhook node + Code node (same HMAC check)', callbackPath('webhook', webhookId), 'bench-webhook-code', CALLBACKS, 20],
+		['seq', 'Inbank Smart Rent Trigger, one callback at a time, ledger filling', callbackPath('trigger', seqId), 'bench-trigger-seq', CAP_CALLBACKS, 1],
+		['cap', `Inbank Smart Rent Trigger, one callback at a time, ledger at its cap (${LEDGER_CAP.toLocaleString('en')} deliveries stored)`, callbackPath('trigger', capId), 'bench-trigger-cap', CAP_CALLBACKS, 1],
 	]) {
 		await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }); // registration warm-up
 		const before = await countExecutions(n8n, workflowId);
-		const fired = await fireCallbacks(`${n8n.baseUrl}/webhook/${path}`, CALLBACKS);
+		const fired = await fireCallbacks(`${n8n.baseUrl}/webhook/${path}`, count, concurrency);
 		const firedAt = performance.now() - fired.seconds * 1000;
 		const deadline = Date.now() + 600_000;
 		let done = before;
 		while (Date.now() < deadline) {
 			done = await countExecutions(n8n, workflowId);
-			if (done - before >= CALLBACKS) break;
+			if (done - before >= count) break;
 			await new Promise((r) => setTimeout(r, 1000));
 		}
 		const completedSeconds = (performance.now() - firedAt) / 1000;
 		results[id] = {
 			label,
-			acceptedPerSecond: CALLBACKS / fired.seconds,
+			callbacks: count,
+			concurrency,
+			acceptedPerSecond: count / fired.seconds,
 			p50: percentile(fired.latencies, 50),
 			p99: percentile(fired.latencies, 99),
 			statuses: fired.statuses,
 			executions: done - before,
 			executionsPerSecond: (done - before) / completedSeconds,
 		};
-		log(`${label}: ${(CALLBACKS / fired.seconds).toFixed(1)}/s, p50 ${results[id].p50.toFixed(1)} ms, p99 ${results[id].p99.toFixed(1)} ms, executions ${done - before}`);
+		if (workflowId !== 'bench-webhook-code') {
+			const step = await triggerStep(n8n, workflowId);
+			results[id].step = { median: median(step.times), p99: percentile(step.times, 99), runs: step.times.length, rowBytes: step.rowBytes, entries: step.entries };
+		}
+		log(`${label}: ${(count / fired.seconds).toFixed(1)}/s, p50 ${results[id].p50.toFixed(1)} ms, p99 ${results[id].p99.toFixed(1)} ms, executions ${done - before}${results[id].step ? `, trigger step median ${results[id].step.median} ms, p99 ${results[id].step.p99} ms, stored row ${results[id].step.rowBytes} bytes` : ''}`);
 	}
 	return results;
 }
@@ -384,9 +432,20 @@ in n8n's database (status success).
 | Workflow | Accepted / s | p50 ms | p99 ms | HTTP answers | Executions | Executions / s |
 | --- | --- | --- | --- | --- | --- | --- |
 ${['trigger', 'webhook'].map((id) => `| ${callbacks[id].label} | ${r(callbacks[id].acceptedPerSecond)} | ${r(callbacks[id].p50)} | ${r(callbacks[id].p99)} | ${Object.entries(callbacks[id].statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${callbacks[id].executions} | ${r(callbacks[id].executionsPerSecond)} |`).join('\n')}
+${['seq', 'cap'].map((id) => `| ${callbacks[id].label}, ${callbacks[id].callbacks} callbacks | ${r(callbacks[id].acceptedPerSecond)} | ${r(callbacks[id].p50)} | ${r(callbacks[id].p99)} | ${Object.entries(callbacks[id].statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${callbacks[id].executions} | ${r(callbacks[id].executionsPerSecond)} |`).join('\n')}
 
 The Webhook + Code build starts an execution for every request, forged ones included (its Code node fails
 them afterwards); the trigger refuses them with 401 before any execution and drops duplicates.
+
+The trigger's own step in each execution (its execute(): the claim in n8n's processed-data store under a
+per-node lock, then the routing), as n8n records it, and the node's row in n8n's \`processed_data\` table,
+which n8n reads and rewrites whole for every claim (claims waiting for the lock are made together). With 20
+callbacks at a time the step time is mostly waiting for n8n's thread and database; one at a time it is the
+step's own cost:
+
+| Callbacks at a time, ledger | Step median ms | Step p99 ms | Runs | Stored row at the end (entries, bytes rewritten per claim) |
+| --- | --- | --- | --- | --- |
+${['trigger', 'seq', 'cap'].map((id) => `| ${callbacks[id].concurrency}, ${id === 'cap' ? `at its cap (${LEDGER_CAP.toLocaleString('en')})` : 'filling from empty'} | ${r(callbacks[id].step.median)} | ${r(callbacks[id].step.p99)} | ${callbacks[id].step.runs} | ${callbacks[id].step.entries} entries, ${callbacks[id].step.rowBytes} bytes |`).join('\n')}
 
 ## 3. Per item and package
 

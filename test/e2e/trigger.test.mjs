@@ -1,11 +1,16 @@
 // The Inbank Smart Rent Trigger in a real, published n8n workflow: signed callbacks run once; forged,
 // unsigned and replayed ones get 401 and run nothing; the browser + server duplicate runs once, also
-// after an n8n restart; the status filter holds. Each execution posts its item to a local recorder, so
-// the recorder's requests are the executions.
+// after an n8n restart; the status filter holds; a late `granted` after `completed` runs nothing; a
+// callback refused once (503) runs when Inbank retries; three deliveries, a restart, the same three
+// again run three times in all. Each execution that runs downstream posts its item to a local
+// recorder, so the recorder's requests are those runs; n8n's own database counts the executions.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 
 import { N8n, triggerWorkflow } from './lib/n8n.mjs';
 
@@ -17,6 +22,11 @@ const KEY = `sk_trigger_${randomBytes(12).toString('hex')}`;
 const CREDENTIAL = { id: 'inbankTrig00001', name: 'Inbank stand-in' };
 const WEBHOOK_ID = randomUUID();
 const FILTERED_WEBHOOK_ID = randomUUID();
+const FETCH_WEBHOOK_ID = randomUUID();
+const TOKEN_WEBHOOK_ID = randomUUID();
+const TOKEN = randomBytes(24).toString('hex');
+// A credential whose API host is a local stand-in for Inbank's GET session.
+const FETCHING = { id: 'inbankTrig00002', name: 'Inbank session stand-in' };
 
 function sign(status, uuid, { key = KEY, timestamp = Math.floor(Date.now() / 1000) } = {}) {
 	const message = JSON.stringify({ uuid, status });
@@ -31,6 +41,15 @@ const form = (fields) => ({
 });
 
 
+/** Rows from n8n's own SQLite database (read-only, with the runtime's Node 24 and its node:sqlite). */
+async function query(n8n, sql) {
+	const script = `const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(${JSON.stringify(join(n8n.home, '.n8n', 'database.sqlite'))}, { readOnly: true });
+console.log(JSON.stringify(db.prepare(${JSON.stringify(sql)}).all()));`;
+	const { stdout } = await promisify(execFile)(n8n.runtime.nodeBin, ['-e', script]);
+	return JSON.parse(stdout);
+}
+
 async function settle(recorder, count, timeoutMs = 15_000) {
 	const deadline = Date.now() + timeoutMs;
 	while (recorder.requests.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -41,28 +60,44 @@ async function settle(recorder, count, timeoutMs = 15_000) {
 describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => {
 	let n8n;
 	let recorder;
+	let inbank;
+	/** Inbank's record per session uuid; `failures` answers 500 that many times first. */
+	const sessions = new Map();
 	const path = `${WEBHOOK_ID}/callback`;
 	const executions = (workflow = 'trigAll00000001') => recorder.requests.filter((r) => r.path === `/executions/${workflow}`);
 
 	before(async () => {
 		recorder = await startRecorder(() => ({ status: 200, body: { ok: true } }));
+		inbank = await startRecorder((request) => {
+			const prefix = `/partner/v3/shops/${SHOP}/pos-sessions/`;
+			const session = request.path.startsWith(prefix) ? sessions.get(decodeURIComponent(request.path.slice(prefix.length))) : undefined;
+			if (!session) return { status: 404, body: { message: 'not_found' } };
+			if (session.failures > 0) {
+				session.failures--;
+				return { status: 500, body: { message: 'internal error' } };
+			}
+			return { status: 200, body: session.record };
+		});
 		n8n = await N8n.create();
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: 'http://127.0.0.1:9' } },
+			{ ...FETCHING, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
 		]);
 		await n8n.importWorkflows([
 			triggerWorkflow('trigAll00000001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL),
-			// Version 1 (workflows built before 1.1) behaves the same.
+			// Version 1 (workflows built before 1.1) runs the same (n8n's log asks to replace the node).
 			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl, CREDENTIAL, { typeVersion: 1 }),
+			triggerWorkflow('trigFetch000001', FETCH_WEBHOOK_ID, { fetchSession: true }, recorder.baseUrl, FETCHING),
+			triggerWorkflow('trigToken000001', TOKEN_WEBHOOK_ID, { verification: 'urlToken', callbackToken: TOKEN, fetchSession: true }, recorder.baseUrl, FETCHING),
 		]);
-		await n8n.publish('trigAll00000001');
-		await n8n.publish('trigDone0000001');
+		for (const id of ['trigAll00000001', 'trigDone0000001', 'trigFetch000001', 'trigToken000001']) await n8n.publish(id);
 		await n8n.start();
 	});
 
 	after(async () => {
 		await n8n?.stop();
 		await recorder?.close();
+		await inbank?.close();
 	});
 
 	it('a signed callback runs the workflow once, with the documented item', async () => {
@@ -168,5 +203,66 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		);
 		await settle(recorder, 1);
 		assert.equal(executions().length, 1);
+	});
+
+	it('a late granted, after Inbank already reports completed, starts nothing (also after a restart)', async () => {
+		recorder.requests.length = 0;
+		const uuid = randomUUID();
+		const fetchPath = `${FETCH_WEBHOOK_ID}/callback`;
+		sessions.set(uuid, { failures: 0, record: { uuid, status: 'completed', creditContractUuid: 'contract-e2e-1', purchase: { purchaseReference: 'order-e2e-1' } } });
+		assert.equal((await n8n.webhook(fetchPath, form(sign('completed', uuid)))).status, 200);
+		await settle(recorder, 1);
+		assert.equal((await n8n.webhook(fetchPath, form(sign('granted', uuid)))).status, 200);
+		await n8n.stopServer();
+		await n8n.start();
+		assert.equal((await n8n.webhook(fetchPath, form(sign('granted', uuid)))).status, 200);
+		await settle(recorder, 2, 4000);
+		const runs = executions('trigFetch000001');
+		assert.deepEqual(
+			runs.map((r) => [r.json.status, r.json.contractUuid, r.json.purchaseReference]),
+			[['completed', 'contract-e2e-1', 'order-e2e-1']],
+		);
+	});
+
+	it('a callback refused once (Inbank could not be read: 503) runs when Inbank sends it again', async () => {
+		recorder.requests.length = 0;
+		const uuid = randomUUID();
+		sessions.set(uuid, { failures: 1, record: { uuid, status: 'granted' } });
+		const tokenPath = `${TOKEN_WEBHOOK_ID}/callback?token=${TOKEN}`;
+		const plain = () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uuid, status: 'granted' }) });
+		const first = await n8n.webhook(tokenPath, plain());
+		assert.equal(first.status, 503, await first.text());
+		await settle(recorder, 0, 1000);
+		assert.equal(executions('trigToken000001').length, 0);
+		const retry = await n8n.webhook(tokenPath, plain());
+		assert.equal(retry.status, 200);
+		const again = await n8n.webhook(tokenPath, plain());
+		assert.equal(again.status, 200);
+		await settle(recorder, 1);
+		assert.deepEqual(
+			executions('trigToken000001').map((r) => [r.json.uuid, r.json.status]),
+			[[uuid, 'granted']],
+		);
+		assert.match(n8n.log(), /refused a callback \(503\): session ".+" could not be read from Inbank/);
+	});
+
+	it('three distinct deliveries, an n8n restart, the same three again: three runs in all', async () => {
+		recorder.requests.length = 0;
+		const deliveries = [randomUUID(), randomUUID(), randomUUID()].map((uuid) => sign('granted', uuid));
+		for (const fields of deliveries) assert.equal((await n8n.webhook(path, form(fields))).status, 200);
+		await settle(recorder, 3);
+		await n8n.stopServer();
+		await n8n.start();
+		// Freshly signed copies of the same three deliveries, as Inbank would send them again.
+		for (const fields of deliveries) {
+			const { uuid, status } = JSON.parse(fields.message);
+			assert.equal((await n8n.webhook(path, form(sign(status, uuid)))).status, 200);
+		}
+		await settle(recorder, 4, 5000);
+		assert.equal(executions().length, 3);
+		// n8n's database: one row of handled deliveries for this node, holding them.
+		const row = await query(n8n, "SELECT value FROM processed_data WHERE workflowId = 'trigAll00000001'");
+		assert.equal(row.length, 1);
+		assert.ok(JSON.parse(row[0].value).data.length >= 3);
 	});
 });

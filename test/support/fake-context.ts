@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -9,7 +10,7 @@ import type {
 	INodeType,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeHelpers } from 'n8n-workflow';
+import { NodeApiError, NodeHelpers, sleep } from 'n8n-workflow';
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
 
@@ -168,13 +169,15 @@ export function fakeWebhookContext(opts: {
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual';
 	workflowId?: string;
+	/** The typeVersion the workflow stored (default: the node's current 1.1). */
+	typeVersion?: number;
 }): FakeWebhookRun {
 	const description = opts.nodeType.description;
 	const node: INode = {
 		id: 'trigger-under-test',
 		name: 'Inbank Smart Rent Trigger',
 		type: `n8n-nodes-inbank.${description.name}`,
-		typeVersion: 1,
+		typeVersion: opts.typeVersion ?? 1.1,
 		position: [0, 0],
 		parameters: opts.parameters,
 		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
@@ -267,4 +270,115 @@ function asStoredInWorkflow(perItem: INodeParameters[]): INodeParameters {
 		if (new Set(values).size > 1) stored[name] = `={{ $json.${name} }}`;
 	}
 	return stored;
+}
+
+/**
+ * n8n's processed-data store as its DeduplicationHelper keeps it in `entries` mode (n8n 2.41.1
+ * packages/cli/src/deduplication/deduplication-helper.ts): one row per workflow + node, the md5
+ * (base64) of each key, the oldest dropped beyond maxEntries, and a read-modify-write with the
+ * database's await between the read and the write. Share one instance between contexts to stand in
+ * for n8n's database across calls, restarts and processes.
+ */
+export class FakeProcessedData {
+	readonly rows = new Map<string, { mode: string; data: string[] }>();
+	/** Serialised row sizes of every write, as n8n would send them to its database. */
+	readonly writes: number[] = [];
+	/** Makes the next calls throw, as a database that cannot be reached. */
+	failNext = 0;
+	constructor(private readonly latencyMs = 1) {}
+
+	helpers(workflowId: string, nodeId: string) {
+		const rowKey = `${workflowId}:n:${nodeId}`;
+		const hash = (value: string | number) => createHash('md5').update(String(value)).digest('base64');
+		const pause = async () => await sleep(this.latencyMs);
+		return {
+			checkProcessedAndRecord: async (items: Array<string | number>, scope: string, options: { mode: string; maxEntries?: number }) => {
+				if (scope !== 'node' || options.mode !== 'entries') throw new Error(`unexpected scope ${scope} / mode ${options.mode}`);
+				if (this.failNext > 0) {
+					this.failNext--;
+					throw new Error('SQLITE_BUSY: database is locked');
+				}
+				const stored = this.rows.get(rowKey);
+				if (this.latencyMs > 0) await pause();
+				const row = stored ? { mode: stored.mode, data: [...stored.data] } : { mode: options.mode, data: [] as string[] };
+				if (row.mode !== options.mode) throw new Error('incompatible mode');
+				const seen = new Set(row.data);
+				const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
+				for (const item of items) {
+					if (seen.has(hash(item))) result.processed.push(item);
+					else {
+						result.new.push(item);
+						row.data.push(hash(item));
+						seen.add(hash(item));
+					}
+				}
+				if (options.maxEntries) row.data.splice(0, row.data.length - options.maxEntries);
+				if (this.latencyMs > 0) await pause();
+				this.rows.set(rowKey, row);
+				this.writes.push(JSON.stringify(row).length);
+				return result;
+			},
+			removeProcessed: async (items: Array<string | number>) => {
+				const stored = this.rows.get(rowKey);
+				if (!stored) return;
+				await pause();
+				const row = { mode: stored.mode, data: stored.data.filter((entry) => !items.map(hash).includes(entry)) };
+				this.rows.set(rowKey, row);
+				this.writes.push(JSON.stringify(row).length);
+			},
+		};
+	}
+
+	entries(workflowId = 'wf-1', nodeId = 'trigger-under-test'): number {
+		return this.rows.get(`${workflowId}:n:${nodeId}`)?.data.length ?? 0;
+	}
+}
+
+/**
+ * The IExecuteFunctions n8n gives the trigger's execute() step: the items its webhook emitted as
+ * input, the same node (id, parameters with n8n's defaults), the execution's static data and
+ * n8n's processed-data helpers (`processedData: 'missing'` for an n8n without them).
+ */
+export function fakeTriggerExecuteContext(opts: {
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	items: INodeExecutionData[];
+	processedData: FakeProcessedData | 'missing';
+	staticData?: IDataObject;
+	mode?: 'webhook' | 'manual';
+	workflowId?: string;
+	typeVersion?: number;
+}): { context: IExecuteFunctions; logs: string[]; staticData: IDataObject } {
+	const description = opts.nodeType.description;
+	const workflowId = opts.workflowId ?? 'wf-1';
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: 'Inbank Smart Rent Trigger',
+		type: `n8n-nodes-inbank.${description.name}`,
+		typeVersion: opts.typeVersion ?? 1.1,
+		position: [0, 0],
+		parameters: opts.parameters,
+		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
+		webhookId: 'b1f8d1f4-0000-4000-8000-000000000001',
+	};
+	const parameters = resolvedParameters(opts.nodeType, opts.parameters, node);
+	const logs: string[] = [];
+	const log = (level: string) => (message: string, meta?: object) =>
+		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	const staticData = opts.staticData ?? {};
+	const context = {
+		getInputData: () => opts.items,
+		getNode: () => node,
+		getMode: () => opts.mode ?? 'webhook',
+		getWorkflow: () => ({ id: workflowId, name: 'test', active: true }),
+		getNodeParameter(name: string, _itemIndex: number, fallback?: unknown) {
+			const value = parameters[name];
+			return value === undefined ? fallback : value;
+		},
+		getWorkflowStaticData: () => staticData,
+		continueOnFail: () => false,
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+		helpers: opts.processedData === 'missing' ? {} : opts.processedData.helpers(workflowId, node.id),
+	};
+	return { context: context as unknown as IExecuteFunctions, logs, staticData };
 }

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetProcessMemory } from '../../nodes/InbankSmartRentTrigger/dedupe';
-import {
-	forgetCachedCredentials,
-	InbankSmartRentTrigger,
-} from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
 import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
 import { fakeWebhookContext } from '../support/fake-context';
 import { API_KEY, credentials } from '../support/fixtures';
@@ -17,7 +13,7 @@ import { API_KEY, credentials } from '../support/fixtures';
  * which must start exactly one execution.
  */
 const RUNS = 10_000;
-const trigger = new InbankSmartRentTrigger();
+let trigger = new InbankSmartRentTrigger();
 
 const hostileText = fc.oneof(
 	fc.string({ unit: 'binary', maxLength: 40 }),
@@ -51,9 +47,11 @@ const request = fc.record({
 });
 
 describe(`trigger fuzzing: ${RUNS} hostile requests`, () => {
-	beforeEach(() => {
-		forgetProcessMemory();
-		forgetCachedCredentials();
+	beforeEach(async () => {
+		await jest.isolateModulesAsync(async () => {
+			const module = await import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
+			trigger = new module.InbankSmartRentTrigger();
+		});
 	});
 
 	it('starts an execution only for verified callbacks, answers 400/401 otherwise, never throws', async () => {

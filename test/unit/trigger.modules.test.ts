@@ -1,9 +1,7 @@
-import {
-	claimDelivery,
-	deliveryKey,
-	forgetProcessMemory,
-	MAX_REMEMBERED,
-} from '../../nodes/InbankSmartRentTrigger/dedupe';
+import { sleep } from 'n8n-workflow';
+
+import { deliveryKey, nodeMemory, PENDING_MS, withLock } from '../../nodes/InbankSmartRentTrigger/ledger';
+import { quote } from '../../nodes/InbankSmartRentTrigger/quote';
 import { MAX_CALLBACK_BYTES, parseCallback } from '../../nodes/InbankSmartRentTrigger/parse';
 import {
 	checkTimestamp,
@@ -148,9 +146,13 @@ describe('callback parsing', () => {
 	});
 });
 
-describe('delivery ledger (dedupe)', () => {
-	beforeEach(() => forgetProcessMemory());
+describe('delivery ledger (this process’s memory)', () => {
 	const now = 1_700_000_000_000;
+	/** The memory's own maps (private fields), to see that pruned entries are gone, not just hidden. */
+	const sizes = (memory: object) => {
+		const maps = memory as { handled: Map<string, number>; inFlight: Map<string, number> };
+		return { handled: maps.handled.size, inFlight: maps.inFlight.size };
+	};
 
 	it('keys are stable, short, and differ by status', () => {
 		expect(deliveryKey('u-1', 'granted')).toBe(deliveryKey('u-1', 'granted'));
@@ -158,65 +160,46 @@ describe('delivery ledger (dedupe)', () => {
 		expect(deliveryKey('u-1', 'granted')).toMatch(/^[0-9a-f]{32}$/);
 	});
 
-	it('the second delivery of the same uuid + status is a duplicate, another status is not', () => {
-		const key = deliveryKey('u-1', 'granted');
-		const first = claimDelivery('wf:node', key, undefined, now);
-		expect(first.duplicate).toBe(false);
-		expect(claimDelivery('wf:node', key, undefined, now + 1).duplicate).toBe(true);
-		expect(claimDelivery('wf:node', deliveryKey('u-1', 'completed'), undefined, now + 2).duplicate).toBe(false);
-		expect(claimDelivery('other:node', key, undefined, now + 3).duplicate).toBe(false);
+	it('in-flight marks expire after PENDING_MS and are pruned from memory', () => {
+		const memory = nodeMemory('modules:in-flight');
+		for (let i = 0; i < 1000; i++) memory.markInFlight(deliveryKey(`u-${i}`, 'granted'), now + i);
+		expect(memory.state(deliveryKey('u-0', 'granted'), now + 1000)).toBe('inFlight');
+		expect(memory.state(deliveryKey('u-0', 'granted'), now + PENDING_MS + 1)).toBeUndefined();
+		expect(sizes(memory).inFlight).toBe(1000 - 2);
+		memory.state('x', now + PENDING_MS + 5000);
+		expect(sizes(memory).inFlight).toBe(0);
 	});
 
-	it('survives a restart through the stored record', () => {
-		const key = deliveryKey('u-2', 'granted');
-		const { record } = claimDelivery('wf:node', key, {}, now);
-		forgetProcessMemory();
-		expect(claimDelivery('wf:node', key, JSON.parse(JSON.stringify(record)), now + 1000).duplicate).toBe(true);
+	it('keeps at most `limit` handled deliveries, the oldest forgotten first; a handled one is no longer in flight', () => {
+		const memory = nodeMemory('modules:handled');
+		memory.markInFlight(deliveryKey('u-0', 'granted'), now);
+		for (let i = 0; i < 150; i++) memory.markHandled(deliveryKey(`u-${i}`, 'granted'), now + i, 100);
+		expect(sizes(memory)).toEqual({ handled: 100, inFlight: 0 });
+		expect(memory.state(deliveryKey('u-49', 'granted'), now + 200)).toBeUndefined();
+		expect(memory.state(deliveryKey('u-50', 'granted'), now + 200)).toBe('handled');
+		memory.forget(deliveryKey('u-50', 'granted'));
+		expect(memory.state(deliveryKey('u-50', 'granted'), now + 200)).toBeUndefined();
 	});
 
-	it('heals a stale stored record with what this process remembers', () => {
-		const a = claimDelivery('wf:node', deliveryKey('u-a', 'granted'), {}, now);
-		// A concurrent request started from the empty record and saved after `a`:
-		const b = claimDelivery('wf:node', deliveryKey('u-b', 'granted'), {}, now + 1);
-		expect(Object.keys(b.record).sort()).toEqual(Object.keys({ ...a.record, ...b.record }).sort());
-		expect(Object.keys(b.record)).toHaveLength(2);
+	it('the lock runs work for one scope one at a time, in order, and goes on after a failure', async () => {
+		const order: string[] = [];
+		const step = (name: string, ms: number, fail = false) =>
+			withLock('modules:lock', async () => {
+				order.push(`${name}+`);
+				await sleep(ms);
+				order.push(`${name}-`);
+				if (fail) throw new Error(name);
+			});
+		const results = await Promise.allSettled([step('a', 20), step('b', 1, true), step('c', 5)]);
+		expect(order).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
+		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
 	});
+});
 
-	it('forgets deliveries after the retention and keeps at most the limit', () => {
-		const key = deliveryKey('u-3', 'granted');
-		const { record } = claimDelivery('wf:node', key, {}, now, { retentionMs: 1000 });
-		forgetProcessMemory();
-		expect(claimDelivery('wf:node', key, record, now + 2000, { retentionMs: 1000 }).duplicate).toBe(false);
-
-		let stored: unknown = {};
-		for (let i = 0; i < 120; i++) {
-			stored = claimDelivery('wf:many', deliveryKey(`u-${i}`, 'granted'), stored, now + i, { limit: 100 }).record;
-		}
-		expect(Object.keys(stored as object)).toHaveLength(100);
-		// The newest are kept: the 20 oldest are gone, the latest is there.
-		expect(stored).not.toHaveProperty(deliveryKey('u-0', 'granted'));
-		expect(stored).toHaveProperty(deliveryKey('u-119', 'granted'));
-		expect(MAX_REMEMBERED).toBeGreaterThanOrEqual(1000);
-	});
-
-	it('says when the stored record needs saving: a new delivery, a heal or an expiry, not a known repeat', () => {
-		const key = deliveryKey('u-5', 'granted');
-		const first = claimDelivery('wf:save', key, {}, now, { retentionMs: 10_000 });
-		expect(first.changed).toBe(true);
-		// The repeat finds the record it would write already stored.
-		const repeat = claimDelivery('wf:save', key, first.record, now + 1, { retentionMs: 10_000 });
-		expect(repeat).toMatchObject({ duplicate: true, changed: false });
-		// A repeat that started from an older stored record (a concurrent save lost the key) heals it.
-		expect(claimDelivery('wf:save', key, {}, now + 2, { retentionMs: 10_000 }).changed).toBe(true);
-		// A repeat whose stored record holds an expired delivery prunes it.
-		const expired = { ...first.record, [deliveryKey('u-old', 'granted')]: now - 20_000 };
-		const pruned = claimDelivery('wf:save', key, expired, now + 3, { retentionMs: 10_000 });
-		expect(pruned.changed).toBe(true);
-		expect(Object.keys(pruned.record)).toEqual([key]);
-	});
-
-	it('ignores garbage in the stored record', () => {
-		const result = claimDelivery('wf:node', deliveryKey('u-4', 'granted'), { evil: 'x', ['a'.repeat(32)]: 'NaN' }, now);
-		expect(Object.keys(result.record)).toEqual([deliveryKey('u-4', 'granted')]);
+describe('log quoting', () => {
+	it('quotes, escapes control characters and cuts long values', () => {
+		expect(quote('a\nb')).toBe('"a\\nb"');
+		expect(quote('x'.repeat(100), 10)).toBe(`"${'x'.repeat(10)}"…`);
+		expect(quote(42)).toBe('"42"');
 	});
 });
