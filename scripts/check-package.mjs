@@ -23,6 +23,8 @@ const checks = [
 		const dir = f.slice(0, f.lastIndexOf('/'));
 		return files.some((p) => p.startsWith(dir) && p.endsWith('.dark.svg')) && files.some((p) => p.startsWith(dir) && p.endsWith('.svg') && !p.endsWith('.dark.svg'));
 	})],
+	// n8n-node build copies every PNG in the repo (the README's pictures) into dist: only the nodes' own files ship.
+	['dist/ holds only nodes and credentials (.js, codex .json, .svg icons)', files.filter((f) => f.startsWith('dist/')).every((f) => f === 'dist/package.json' || /^dist\/(nodes|credentials)\/.*\.(js|json|svg)$/.test(f))],
 	['codex file for every node', pkg.n8n.nodes.every((f) => files.includes(f.replace(/\.js$/, '.json')))],
 ];
 
