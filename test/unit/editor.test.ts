@@ -193,7 +193,7 @@ describe('3. errors in the form’s words', () => {
 
 	it('escapes user input in the HTML description', () => {
 		expect(problemList(['a <b>"x"</b> & y'])).toBe(
-			'No request was sent to Inbank.\n<ul>\n<li>a &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y</li>\n</ul>',
+			'No request was sent to Inbank.\n<ul>\n<li>a &lt;b&gt;"x"&lt;/b&gt; &amp; y</li>\n</ul>',
 		);
 	});
 });

@@ -89,7 +89,7 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 	};
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
  * The error's description: n8n's editor renders it as (sanitized) HTML, where line breaks collapse, and
@@ -97,7 +97,7 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
  * Problems quote user input, hence escaped.
  */
 export function problemList(problems: string[]): string {
-	const items = problems.map((found) => `<li>${found.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c])}</li>`);
+	const items = problems.map((found) => `<li>${found.replace(/[&<>]/g, (c) => HTML_ESCAPES[c])}</li>`);
 	return `No request was sent to Inbank.\n<ul>\n${items.join('\n')}\n</ul>`;
 }
 
