@@ -49,7 +49,7 @@ export function assetsProperty(opts: { grossPrice?: boolean } = {}): INodeProper
 						default: 'MODEL_BASED',
 						description: 'How Inbank identifies the item',
 						// n8n drops a hidden field's value, and Model ID is hidden for Category Based: say so before it happens.
-						hint: 'Switching to Category Based clears this asset’s Model ID (n8n does not keep hidden fields); switching back needs it typed again.',
+						hint: 'Changing to Category Based clears Model ID (n8n does not keep hidden fields).',
 					},
 					{
 						displayName: 'Category Code',
