@@ -59,7 +59,7 @@ export class InbankApi implements ICredentialType {
 				{ name: 'Poland', value: 'pl' },
 			],
 			default: 'ee',
-			hint: 'Chooses the host: https://demo-api.inbank.<country> for Demo, https://api.inbank.<country> for Production. Lithuania’s host is not published by Inbank and is assumed.',
+			hint: 'Chooses the host: https://demo-api.inbank.{country code} for Demo, https://api.inbank.{country code} for Production (e.g. https://demo-api.inbank.ee). Lithuania’s host is not published by Inbank and is assumed.',
 		},
 		{
 			displayName: 'Shop UUID',
@@ -67,7 +67,7 @@ export class InbankApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'a93f1f44-d5dd-4469-bfcc-c1de9e969213',
+			placeholder: 'e.g. 00000000-0000-4000-8000-000000000000',
 			description:
 				'The shop the API key belongs to, a UUID. Every request goes to /partner/v3/shops/{Shop UUID}/…',
 		},
@@ -76,9 +76,27 @@ export class InbankApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'http://127.0.0.1:4010',
+			placeholder: 'e.g. https://inbank-sandbox.example.com',
 			description:
 				'Optional. When set, replaces the host chosen by Environment and Country: for the local Inbank sandbox, a proxy, or a host Inbank gave you. Host and optional path only (no ?query or #fragment); a user:password@ in it is never shown.',
+		},
+		{
+			displayName: 'Default Product Code',
+			name: 'defaultProductCode',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. smart_rent_ee',
+			description:
+				'Optional. The Smart Rent product code Inbank assigned to the shop, used by every Inbank Smart Rent node whose Product Code is left empty',
+		},
+		{
+			// n8n reports a host that cannot be reached with the bare network code and lets a credential
+			// test reword only HTTP answers: the meaning is given here instead.
+			displayName:
+				'If the test fails with ECONNREFUSED, ENOTFOUND, ETIMEDOUT or EAI_AGAIN, the host cannot be reached: check Environment, Country or Base URL.',
+			name: 'unreachableNotice',
+			type: 'notice',
+			default: '',
 		},
 	];
 

@@ -35,14 +35,15 @@ export const CREATE_PARAMETERS = {
 	},
 	purchaseDescription: 'Order 1001: Apple iPhone 15 on Smart Rent',
 	customerContactData: { contact: { email: 'mari.maasikas@example.com', mobile: '+37255555555' } },
+	// Top-level fields of Create since issue 13 (Fields mode), shown right under the description.
+	purchaseReference: '1001',
+	callbackUrl: 'https://n8n.example.com/webhook/6f1c9a2e-4b7d-4e3a-9c51-0d2b8e7f6a13/callback',
 	partnerUrls: {
 		urls: {
 			returnUrl: 'https://shop.example.com/checkout/inbank-return',
 			cancelUrl: 'https://shop.example.com/checkout/inbank-cancel',
-			callbackUrl: 'https://n8n.example.com/webhook/6f1c9a2e-4b7d-4e3a-9c51-0d2b8e7f6a13/callback',
 		},
 	},
-	additionalFields: { purchaseReference: '1001' },
 };
 
 /** The same request with a mistake the node refuses before sending anything (picture 4). */
@@ -67,9 +68,9 @@ export const INVALID_CREATE_PARAMETERS = {
 /** The lifecycle chain executed against the sandbox (picture 5): each step feeds the next. */
 export const LIFECYCLE_STEPS = [
 	[
-		'Get Asset Conditions',
+		'Get asset conditions',
 		{
-			resource: 'smartRent',
+			resource: 'rentalProduct',
 			operation: 'getAssetConditions',
 			productCode: PRODUCT,
 			identifierType: 'EAN',
@@ -77,10 +78,10 @@ export const LIFECYCLE_STEPS = [
 		},
 	],
 	[
-		'Calculate',
+		'Calculate rent',
 		{
-			resource: 'smartRent',
-			operation: 'calculate',
+			resource: 'rentalProduct',
+			operation: 'calculateRent',
 			productCode: PRODUCT,
 			period: 24,
 			assets: {
@@ -96,15 +97,15 @@ export const LIFECYCLE_STEPS = [
 		},
 	],
 	[
-		'Create POS Session',
+		'Create POS session',
 		{
 			...CREATE_PARAMETERS,
 			assets: {
 				asset: [
 					{
 						type: 'MODEL_BASED',
-						modelId: "={{ $('Get Asset Conditions').item.json.modelId }}",
-						modelName: "={{ $('Get Asset Conditions').item.json.name }}",
+						modelId: "={{ $('Get asset conditions').item.json.modelId }}",
+						modelName: "={{ $('Get asset conditions').item.json.name }}",
 						netPrice: 449,
 					},
 				],
@@ -112,7 +113,7 @@ export const LIFECYCLE_STEPS = [
 		},
 	],
 	[
-		'Get POS Session',
+		'Get POS session',
 		{ resource: 'posSession', operation: 'get', sessionUuid: '={{ $json.uuid }}' },
 	],
 ];
@@ -175,10 +176,10 @@ const WORKFLOW_IDS = {
 export function workflows(repo, packageName, { crmUrl }) {
 	return [
 		chain(packageName, WORKFLOW_IDS.create, 'Inbank: create a Smart Rent session', [
-			['Create POS Session', CREATE_PARAMETERS],
+			['Create POS session', CREATE_PARAMETERS],
 		]),
 		chain(packageName, WORKFLOW_IDS.invalid, 'Inbank: a request the node refuses', [
-			['Create POS Session', INVALID_CREATE_PARAMETERS],
+			['Create POS session', INVALID_CREATE_PARAMETERS],
 		]),
 		chain(
 			packageName,
@@ -197,17 +198,17 @@ export function workflows(repo, packageName, { crmUrl }) {
 export const SHOTS = {
 	createForm: {
 		workflow: WORKFLOW_IDS.create,
-		node: 'Create POS Session',
+		node: 'Create POS session',
 		collection: 'assets',
 		lastField: 'categoryCode',
 	},
-	credential: { lastField: 'baseUrl' },
+	credential: { lastField: 'defaultProductCode' },
 	triggerRouted: { workflow: WORKFLOW_IDS.trigger },
 	triggerPanel: {
 		workflow: WORKFLOW_IDS.trigger,
 		node: 'Inbank Smart Rent Trigger',
 		field: 'routeByStatus',
 	},
-	validationError: { workflow: WORKFLOW_IDS.invalid, node: 'Create POS Session' },
+	validationError: { workflow: WORKFLOW_IDS.invalid, node: 'Create POS session' },
 	lifecycle: { workflow: WORKFLOW_IDS.lifecycle },
 };

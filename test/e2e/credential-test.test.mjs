@@ -80,5 +80,14 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		const result = await testCredential({ ...good(), baseUrl: `http://127.0.0.1:${await freePort()}` });
 		assert.equal(result.status, 'Error');
 		assert.match(result.message, /ECONNREFUSED|refused/i);
+		// n8n answers an unreachable host with the bare network code (a declarative test can reword only
+		// HTTP answers): the credential form says what it means, as the editor loads it from n8n.
+		const types = await fetch(`${n8n.baseUrl}/types/credentials.json`, { headers: headers() }).then((r) => r.json());
+		const inbank = types.find((type) => type.name === 'inbankApi');
+		const notice = inbank.properties.find((property) => property.name === 'unreachableNotice');
+		assert.equal(notice.type, 'notice');
+		assert.match(notice.displayName, /ECONNREFUSED.*check Environment, Country or Base URL/);
+		// The Country hint is HTML in the editor: no <country> for it to swallow.
+		assert.doesNotMatch(inbank.properties.find((property) => property.name === 'country').hint, /[<>]/);
 	});
 });

@@ -157,7 +157,7 @@ describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
 		const run = await n8n.execute('lifecycleBadIm1');
 		assert.equal(run.ok, false);
 		assert.equal(inbank.requests.length, 0);
-		assert.match(JSON.stringify(nodeError(run.execution, 'Update asset identifiers') ?? run.output), /assetIdentifiers\[0\]\.identifier must be an IMEI of 15 digits/);
+		assert.match(JSON.stringify(nodeError(run.execution, 'Update asset identifiers') ?? run.output), /Asset Identifiers → Identifier \(assetIdentifiers\[0\]\.identifier\): must be an IMEI of 15 digits/);
 		assert.equal(n8n.log().includes(KEY), false);
 	});
 });

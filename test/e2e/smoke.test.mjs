@@ -41,6 +41,7 @@ const createParameters = {
 			callbackUrl: 'https://shop.example.com/cb',
 		},
 	},
+	// Purchase Reference and Callback URL in their places before issue 13: a saved workflow keeps working.
 	additionalFields: { purchaseReference: '1001', userIp: '203.0.113.7', grossTradeInAmount: 50 },
 };
 
@@ -136,7 +137,10 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 		assert.equal(inbank.requests.length, 0);
 		const error = nodeError(run.execution, 'Create POS session');
 		const text = JSON.stringify(error ?? run.output);
-		assert.match(text, /Invalid POS session request: rentalApplicationData\.assets\[0\]\.type must be MODEL_BASED/);
+		// The form's words with the API path after them; the description lists one problem per <li>
+		// (n8n's editor renders it as HTML, where plain line breaks would run together).
+		assert.match(text, /Invalid POS session request: Assets → Asset Type \(rentalApplicationData\.assets\[0\]\.type\): must be Model Based/);
+		assert.match(String(error?.description), /^No request was sent to Inbank\.\n<ul>\n(<li>[^\n]*<\/li>\n)+<\/ul>$/);
 	});
 
 	it('never shows the API key in n8n output or logs', () => {

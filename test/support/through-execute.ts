@@ -22,7 +22,7 @@ export type CreateOutcome =
 /**
  * Runs Create POS session through the node's execute (parameters with n8n's defaults, validation,
  * body building, the request) against an in-memory answer, and reports the body sent or the problems
- * listed in the error ("• …" lines of its description).
+ * listed in the error (the <li> entries of its description, unescaped).
  */
 export async function createThroughExecute(parameters: INodeParameters, country = 'ee'): Promise<CreateOutcome> {
 	const fake = fakeExecuteContext({
@@ -39,8 +39,15 @@ export async function createThroughExecute(parameters: INodeParameters, country 
 	}
 	if (caught === undefined) return { body: fake.httpCalls[0].body as IDataObject };
 	if (!(caught instanceof NodeOperationError) || fake.httpCalls.length > 0) return { crash: caught };
-	const lines = String(caught.description ?? '').split('\n');
-	return { problems: lines.filter((line) => line.startsWith('• ')).map((line) => line.slice(2)) };
+	return { problems: problemsOf(caught.description) };
+}
+
+/** The problems of a refusal: one <li> per problem in the description (HTML, as n8n's editor renders it). */
+export function problemsOf(description: unknown): string[] {
+	const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
+	return [...String(description ?? '').matchAll(/<li>([\s\S]*?)<\/li>/g)].map((match) =>
+		match[1].replace(/&(amp|lt|gt|quot);/g, (entity) => entities[entity]),
+	);
 }
 
 /** The JSON mode: the body as the Request Body (JSON) parameter. */

@@ -40,6 +40,8 @@ describe('Inbank API credential', () => {
 			'country',
 			'shopUuid',
 			'baseUrl',
+			'defaultProductCode',
+			'unreachableNotice',
 		]);
 		expect(credential.properties[0].typeOptions?.password).toBe(true);
 		const environment = credential.properties.find((p) => p.name === 'environment');

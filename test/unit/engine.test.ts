@@ -233,7 +233,7 @@ describe('operations through the real engine against a recorded HTTP server', ()
 
 	it('an invalid item fails the node with n8n’s error, the item index set, nothing sent', async () => {
 		const { error } = await runNode('Create POS session', { ...createFields, productCode: '   ' }, [{ json: { i: 1 } }]);
-		expect(error?.message).toBe('Invalid POS session request: productCode must not be empty');
+		expect(error?.message).toBe('Invalid POS session request: Product Code (productCode): is required: fill in Product Code, or set Default Product Code in the Inbank API credential');
 		expect((error as Error & { context?: IDataObject })?.context?.itemIndex).toBe(0);
 		expect(server.requests).toHaveLength(0);
 	});

@@ -125,7 +125,7 @@ describe('credential values that would leave the shop’s path or show a passwor
 		answers = [ok];
 		const result = await run(GET_SESSION, { shopUuid });
 		expect(result.error).toBeInstanceOf(NodeOperationError);
-		expect(result.error?.message).toBe('Inbank API credential: shopUuid must be the shop’s UUID, such as a93f1f44-d5dd-4469-bfcc-c1de9e969213');
+		expect(result.error?.message).toBe('Inbank API credential: shopUuid must be the shop’s UUID, such as 00000000-0000-4000-8000-000000000000');
 		expect(server.requests).toHaveLength(0);
 	});
 

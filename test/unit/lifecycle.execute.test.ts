@@ -190,31 +190,31 @@ describe.each(cases)('$name', (c) => {
 
 describe('lifecycle validation names the field and sends nothing', () => {
 	const invalid: Array<[string, INodeParameters, string]> = [
-		['an empty session uuid', { resource: 'posSession', operation: 'get', sessionUuid: '' }, 'Invalid POS session lookup: sessionUuid must not be empty'],
-		['a session uuid with a slash', { resource: 'posSession', operation: 'get', sessionUuid: '../contracts/x' }, 'Invalid POS session lookup: sessionUuid must be a POS session uuid (letters, digits and -), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf'],
-		['no identifier', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: 'p', identifierType: 'EAN', identifier: ' ' }, 'Invalid asset conditions request: identifier must not be empty'],
-		['no product code', { resource: 'contract', operation: 'get', productCode: '', contractUuid: CONTRACT }, 'Invalid rental contract lookup: productCode must not be empty'],
+		['an empty session uuid', { resource: 'posSession', operation: 'get', sessionUuid: '' }, 'Invalid POS session lookup: POS Session UUID (sessionUuid): must not be empty'],
+		['a session uuid with a slash', { resource: 'posSession', operation: 'get', sessionUuid: '../contracts/x' }, 'Invalid POS session lookup: POS Session UUID (sessionUuid): must be a POS session uuid (letters, digits and -), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf'],
+		['no identifier', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: 'p', identifierType: 'EAN', identifier: ' ' }, 'Invalid asset conditions request: Identifier (identifier): must not be empty'],
+		['no product code', { resource: 'contract', operation: 'get', productCode: '', contractUuid: CONTRACT }, 'Invalid rental contract lookup: Product Code (productCode): is required: fill in Product Code, or set Default Product Code in the Inbank API credential'],
 		[
 			'a category-based hero device in a calculation',
 			{ resource: 'rentalProduct', operation: 'calculateRent', productCode: 'p', period: 24, assets: { asset: [{ type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'X', netPrice: 1 }] } },
-			'Invalid rental calculation request: body.assets[0].type must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId',
+			'Invalid rental calculation request: Assets → Asset Type (body.assets[0].type): must be Model Based (MODEL_BASED): the first asset is the hero device (the main rented device) and Inbank requires it to be Model Based with a Model ID',
 		],
 		[
 			'copying_fee outside Latvia in a calculation',
 			{ resource: 'rentalProduct', operation: 'calculateRent', productCode: 'p', period: 24, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'm', modelName: 'X', netPrice: 1 }, { type: 'CATEGORY_BASED', categoryCode: 'copying_fee', modelName: 'Fee', netPrice: 1 }] } },
-			"Invalid rental calculation request: assets[1].categoryCode copying_fee is only available in Latvia (the credential's country is EE)",
+			"Invalid rental calculation request: Assets → Category Code (body.assets[1].categoryCode): copying_fee is only available in Latvia (the credential's country is EE)",
 		],
 		[
 			'an IMEI that is not 15 digits',
 			{ resource: 'contract', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'IMEI', identifier: '12345' }] } },
-			'Invalid asset identifiers update: assetIdentifiers[0].identifier must be an IMEI of 15 digits',
+			'Invalid asset identifiers update: Asset Identifiers → Identifier (assetIdentifiers[0].identifier): must be an IMEI of 15 digits',
 		],
 		[
 			'no identifiers',
 			{ resource: 'contract', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: {} },
-			'Invalid asset identifiers update: assetIdentifiers must hold at least one identifier (the hero device’s IMEI or serial number)',
+			'Invalid asset identifiers update: Asset Identifiers (assetIdentifiers): must hold at least one identifier (the hero device’s IMEI or serial number)',
 		],
-		['an empty contract uuid', { resource: 'contract', operation: 'cancel', contractUuid: '' }, 'Invalid contract cancellation: contractUuid must not be empty'],
+		['an empty contract uuid', { resource: 'contract', operation: 'cancel', contractUuid: '' }, 'Invalid contract cancellation: Contract UUID (contractUuid): must not be empty'],
 	];
 	it.each(invalid)('%s', async (_name, parameters, message) => {
 		answer = () => ({ status: 204 });

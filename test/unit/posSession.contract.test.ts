@@ -48,6 +48,20 @@ function withAssets(asset: IDataObject[], base = minimalFieldParameters()): INod
 	return { ...base, assets: { asset } } as INodeParameters;
 }
 
+/** The JSON mode's default body with its placeholders replaced, as a user sends it. */
+function filledExample() {
+	const body = JSON.parse(JSON.stringify(EXAMPLE_REQUEST_BODY));
+	body.productCode = 'smart_rent_ee';
+	body.purchase = { purchaseReference: '1001', description: 'Order 1001' };
+	body.rentalApplicationData.assets[0].modelId = 'apple-iphone-15-128';
+	body.partnerUrls = {
+		returnUrl: 'https://shop.test/inbank/return',
+		cancelUrl: 'https://shop.test/inbank/cancel',
+		callbackUrl: 'https://n8n.shop.test/webhook/x/callback',
+	};
+	return body;
+}
+
 const hero = { type: 'MODEL_BASED', modelId: 'm-1', modelName: 'Phone', netPrice: 500 };
 
 describe('POS session body from the Fields mode', () => {
@@ -83,9 +97,9 @@ describe('POS session body from the Fields mode', () => {
 		]);
 	});
 
-	it('names the field when a MODEL_BASED asset has no modelId', async () => {
+	it('names the field when a Model Based (MODEL_BASED) asset has no modelId', async () => {
 		expect(await problemsOf(async () => await bodyFrom(withAssets([{ ...hero, modelId: '' }])))).toContain(
-			'rentalApplicationData.assets[0].modelId is required for a MODEL_BASED asset',
+			'Assets → Model ID (rentalApplicationData.assets[0].modelId): is required for a Model Based (MODEL_BASED) asset',
 		);
 	});
 
@@ -94,7 +108,7 @@ describe('POS session body from the Fields mode', () => {
 			await bodyFrom(withAssets([{ type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'Phone', netPrice: 5 }])),
 		);
 		expect(problems).toHaveLength(1);
-		expect(problems[0]).toMatch(/^rentalApplicationData\.assets\[0\]\.type must be MODEL_BASED: the first asset is the hero device/);
+		expect(problems[0]).toMatch(/^Assets → Asset Type \(rentalApplicationData\.assets\[0\]\.type\): must be Model Based \(MODEL_BASED\): the first asset is the hero device/);
 	});
 
 	it('requires a category code on a later CATEGORY_BASED asset and a custom code when Other is chosen', async () => {
@@ -107,13 +121,13 @@ describe('POS session body from the Fields mode', () => {
 			),
 		);
 		expect(problems).toEqual([
-			'rentalApplicationData.assets[1].categoryCode is required for a CATEGORY_BASED asset',
+			'Assets → Category Code (rentalApplicationData.assets[1].categoryCode): is required for a Category Based (CATEGORY_BASED) asset',
 		]);
 	});
 
 	it('requires at least one asset', async () => {
 		expect(await problemsOf(async () => await bodyFrom(withAssets([])))).toEqual([
-			'rentalApplicationData.assets must hold at least the hero device (the first asset, MODEL_BASED)',
+			'Assets (rentalApplicationData.assets): must hold at least the hero device (the first asset, Model Based)',
 		]);
 	});
 
@@ -127,8 +141,8 @@ describe('POS session body from the Fields mode', () => {
 			),
 		);
 		expect(problems).toEqual([
-			'rentalApplicationData.assets[0].netPrice must be at least 0 (got -1)',
-			'rentalApplicationData.assets[1].modelName must not be empty',
+			'Assets → Net Price (rentalApplicationData.assets[0].netPrice): must be at least 0 (got -1)',
+			'Assets → Model Name (rentalApplicationData.assets[1].modelName): must not be empty',
 		]);
 	});
 
@@ -150,11 +164,11 @@ describe('POS session body from the Fields mode', () => {
 			),
 		);
 		expect(problems).toEqual([
-			'customerData.firstName must not be empty',
-			'customerContactData.email must be an email address',
-			'customerContactData.mobile must not be empty',
-			'purchase.merchant[0].merchantDomainName must not be empty',
-			'partnerUrls.cancelUrl must not be empty',
+			'Customer Data → First Name (customerData.firstName): must not be empty',
+			'Customer Contact Data → Email (customerContactData.email): must be an email address',
+			'Customer Contact Data → Mobile (customerContactData.mobile): must not be empty',
+			'Merchants → Merchant Domain Name (purchase.merchant[0].merchantDomainName): must not be empty',
+			'Partner URLs → Cancel URL (partnerUrls.cancelUrl): must not be empty',
 		]);
 	});
 
@@ -187,17 +201,17 @@ describe('POS session body from the Fields mode', () => {
 		['', 'is required'],
 	])('refuses %p for netPrice', async (given, message) => {
 		expect(await problemsOf(async () => await bodyFrom(withAssets([{ ...hero, netPrice: given }])))).toEqual([
-			`rentalApplicationData.assets[0].netPrice ${message}`,
+			`Assets → Net Price (rentalApplicationData.assets[0].netPrice): ${message}`,
 		]);
 	});
 
 	it('accepts "24" as period and refuses fractions and zero', async () => {
 		expect((await bodyFrom(minimalFieldParameters({ period: '24' }))).rentalApplicationData.period).toBe(24);
 		expect(await problemsOf(async () => await bodyFrom(minimalFieldParameters({ period: 24.5 })))).toEqual([
-			'rentalApplicationData.period must be a whole number (got 24.5)',
+			'Period (Months) (rentalApplicationData.period): must be a whole number (got 24.5)',
 		]);
 		expect(await problemsOf(async () => await bodyFrom(minimalFieldParameters({ period: 0 })))).toEqual([
-			'rentalApplicationData.period must be greater than 0 (got 0)',
+			'Period (Months) (rentalApplicationData.period): must be greater than 0 (got 0)',
 		]);
 	});
 
@@ -207,7 +221,7 @@ describe('POS session body from the Fields mode', () => {
 				await bodyFrom(minimalFieldParameters({ additionalFields: { validUntil: '2030-02-17T11:10:00' } })),
 			),
 		).toEqual([
-			'validUntil must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00',
+			'Additional Fields → Valid Until (validUntil): must be an ISO 8601 date-time with a UTC offset, such as 2021-02-17T11:10:00+02:00',
 		]);
 		expect(
 			(await bodyFrom(minimalFieldParameters({ additionalFields: { validUntil: '2030-02-17T09:10:00.000Z' } })))
@@ -227,10 +241,10 @@ describe('POS session body from the Fields mode', () => {
 			),
 		);
 		expect(problems).toEqual([
-			'currency must be EUR (the only currency Inbank lists)',
-			'locale must be a language-country code such as et-EE, lv-LV, pl-PL, cs-CZ or en-US',
-			'userIp must be an IPv4 or IPv6 address',
-			'partnerUrls.returnUrl must be an http(s) URL such as https://shop.example.com/return',
+			'Currency (currency): must be EUR (the only currency Inbank lists)',
+			'Locale (locale): must be a language-country code such as et-EE, lv-LV, pl-PL, cs-CZ or en-US',
+			'Additional Fields → User IP (userIp): must be an IPv4 or IPv6 address',
+			'Partner URLs → Return URL (partnerUrls.returnUrl): must be an http(s) URL such as https://shop.example.com/return',
 		]);
 	});
 
@@ -258,7 +272,7 @@ describe('POS session body from the Fields mode', () => {
 		]);
 		expect((await bodyFrom(params, 'lv')).rentalApplicationData.assets[1].categoryCode).toBe('copying_fee');
 		expect(await problemsOf(async () => await bodyFrom(params, 'ee'))).toEqual([
-			'rentalApplicationData.assets[1].categoryCode copying_fee is only available in Latvia (the credential\'s country is EE)',
+			'Assets → Category Code (rentalApplicationData.assets[1].categoryCode): copying_fee is only available in Latvia (the credential\'s country is EE)',
 		]);
 	});
 
@@ -276,11 +290,11 @@ describe('POS session body from the JSON mode', () => {
 	});
 
 	it('adds integrationInfo when the JSON has none', async () => {
-		expect((await jsonBody(EXAMPLE_REQUEST_BODY, 'ee')).integrationInfo).toEqual(DEFAULT_INTEGRATION_INFO);
+		expect((await jsonBody(filledExample(), 'ee')).integrationInfo).toEqual(DEFAULT_INTEGRATION_INFO);
 	});
 
 	it('accepts an asset without type as CATEGORY_BASED (Inbank\'s default) after the hero device', async () => {
-		const body = JSON.parse(JSON.stringify(EXAMPLE_REQUEST_BODY));
+		const body = filledExample();
 		body.rentalApplicationData.assets[1] = { categoryCode: 'add_on', modelName: 'Case', netPrice: 5 };
 		expect((await jsonBody(body, 'ee')).rentalApplicationData.assets[1]).toEqual({
 			categoryCode: 'add_on',
@@ -289,7 +303,7 @@ describe('POS session body from the JSON mode', () => {
 		});
 		delete body.rentalApplicationData.assets[1].categoryCode;
 		expect(await problemsOf(async () => await jsonBody(body, 'ee'))).toEqual([
-			'rentalApplicationData.assets[1].categoryCode is required for a CATEGORY_BASED asset (an asset without type is CATEGORY_BASED)',
+			'rentalApplicationData.assets[1].categoryCode is required for a Category Based (CATEGORY_BASED) asset (an asset without type is Category Based)',
 		]);
 	});
 

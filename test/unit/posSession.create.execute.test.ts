@@ -158,7 +158,7 @@ describe('POS session create against a local HTTP server', () => {
 		const result = await run(parameters);
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect(result.error?.message).toBe(
-			'Invalid POS session request: rentalApplicationData.assets[0].modelId is required for a MODEL_BASED asset',
+			'Invalid POS session request: Assets → Model ID (rentalApplicationData.assets[0].modelId): is required for a Model Based (MODEL_BASED) asset',
 		);
 		expect((result.error as NodeOperationError).context.itemIndex).toBe(0);
 		expect(server.requests).toHaveLength(0);
@@ -170,7 +170,7 @@ describe('POS session create against a local HTTP server', () => {
 			minimalFieldParameters({ productCode: '' }),
 		]);
 		expect((result.error as NodeOperationError).context.itemIndex).toBe(1);
-		expect(result.error?.message).toBe('Invalid POS session request: productCode must not be empty');
+		expect(result.error?.message).toBe('Invalid POS session request: Product Code (productCode): is required: fill in Product Code, or set Default Product Code in the Inbank API credential');
 		expect(server.requests).toHaveLength(1);
 	});
 
@@ -195,7 +195,7 @@ describe('POS session create against a local HTTP server', () => {
 		const items = result.output?.[0] ?? [];
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(items[0].json.uuid).toBe('u-1');
-		expect(items[1].json.error).toMatch(/^Invalid POS session request: locale must be/);
+		expect(items[1].json.error).toMatch(/^Invalid POS session request: Locale \(locale\): must be/);
 		expect(items[2].json).toMatchObject({ httpCode: '500' });
 		expect(items[2].json.error).toBe('Inbank had a server error (HTTP 500): internal_server_error');
 		expect(items[3].json.uuid).toBe('u-3');
@@ -320,7 +320,7 @@ describe('API failures become NodeApiError with the status and Inbank\'s message
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect(result.error?.message).toBe('Inbank API credential: apiKey must not be empty');
 		expect((result.error as NodeOperationError).description).toContain(
-			'Inbank API credential: baseUrl must be empty or an http(s) URL such as http://127.0.0.1:4010',
+			'Inbank API credential: baseUrl must be empty or an http(s) URL such as https://inbank-sandbox.example.com',
 		);
 		expect(server.requests).toHaveLength(0);
 	});

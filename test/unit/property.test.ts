@@ -30,7 +30,8 @@ type Rules = {
 };
 const rules = sandboxRules as unknown as Rules;
 
-const FIELD = /^(request body|productCode|currency|locale|validUntil|userIp|customerData|customerContactData|purchase|rentalApplicationData|partnerUrls|integrationInfo|additionalData|Request Body \(JSON\)|body|assets|period|insuranceUsed|grossTradeInAmount|grossCampaignDiscount|contractUuid|sessionUuid|assetIdentifiers|identifier|identifierType)\b/;
+// The API path first (JSON mode), or the form's name with the API path after it (Fields mode).
+const FIELD = /^(?:request body|productCode|currency|locale|validUntil|userIp|customerData|customerContactData|purchase|rentalApplicationData|partnerUrls|integrationInfo|additionalData|Request Body \(JSON\)|body|assets|period|insuranceUsed|grossTradeInAmount|grossCampaignDiscount|contractUuid|sessionUuid|assetIdentifiers|identifier|identifierType)\b|^[A-Z][^:]* \((?:request body|productCode|currency|locale|validUntil|userIp|customerData|customerContactData|purchase|rentalApplicationData|partnerUrls|integrationInfo|additionalData|Request Body \(JSON\)|body|assets|period|insuranceUsed|grossTradeInAmount|grossCampaignDiscount|contractUuid|sessionUuid|assetIdentifiers|identifier|identifierType)\b[^()]*\): /;
 
 // Hostile and ordinary values, as expressions and earlier nodes produce them.
 const junk = fc.oneof(

@@ -8,6 +8,7 @@ import {
 	jsonObject,
 	optionalText,
 	problem,
+	PRODUCT_CODE_MISSING,
 	type Problem,
 	requiredText,
 } from './primitives';
@@ -67,17 +68,17 @@ export type Asset = z.output<typeof assetShape>;
 function typeIssues(value: Asset): Problem[] {
 	const type = value.type ?? 'CATEGORY_BASED';
 	if (type === 'MODEL_BASED' && !value.modelId) {
-		return [{ path: ['modelId'], message: 'is required for a MODEL_BASED asset' }];
+		return [{ path: ['modelId'], message: 'is required for a Model Based (MODEL_BASED) asset' }];
 	}
 	if (type === 'CATEGORY_BASED' && !value.categoryCode) {
-		const implicit = value.type ? '' : ' (an asset without type is CATEGORY_BASED)';
-		return [{ path: ['categoryCode'], message: `is required for a CATEGORY_BASED asset${implicit}` }];
+		const implicit = value.type ? '' : ' (an asset without type is Category Based)';
+		return [{ path: ['categoryCode'], message: `is required for a Category Based (CATEGORY_BASED) asset${implicit}` }];
 	}
 	return [];
 }
 
 const HERO_DEVICE_MESSAGE =
-	'must be MODEL_BASED: the first asset is the hero device (the main rented device) and Inbank requires it to be MODEL_BASED with a modelId';
+	'must be Model Based (MODEL_BASED): the first asset is the hero device (the main rented device) and Inbank requires it to be Model Based with a Model ID';
 
 function assetList<T extends typeof assetShape>(shape: T) {
 	// One rule for the whole list (zod runs each refine as a ZodEffects, ≈ 1–2 µs apiece, so not one per
@@ -85,7 +86,7 @@ function assetList<T extends typeof assetShape>(shape: T) {
 	// not hide the others; the first asset is the hero device.
 	return z
 		.array(shape, { invalid_type_error: 'must be a list of assets', required_error: 'is required' })
-		.min(1, { message: 'must hold at least the hero device (the first asset, MODEL_BASED)' })
+		.min(1, { message: 'must hold at least the hero device (the first asset, Model Based)' })
 		.superRefine((list, ctx) => {
 			list.forEach((value, index) => {
 				const problems =
@@ -186,7 +187,7 @@ export const partnerUrls = z
 export const posSessionCreateRequest = z
 	.object(
 		{
-			productCode: requiredText(),
+			productCode: requiredText(PRODUCT_CODE_MISSING),
 			currency: z.enum(CURRENCIES, {
 				errorMap: () => ({ message: 'must be EUR (the only currency Inbank lists)' }),
 			}),

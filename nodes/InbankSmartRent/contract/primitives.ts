@@ -99,14 +99,18 @@ export function exactNumber(opts: NumberRule = {}) {
 export const amount = () => exactNumber({ min: 0 });
 
 /** A string that must carry content once its field is sent. */
-export const requiredText = () =>
+export const requiredText = (missing?: string) =>
 	z
 		.string({
-			required_error: 'is required',
+			required_error: missing ?? 'is required',
 			invalid_type_error: 'must be text',
 		})
 		.trim()
-		.min(1, { message: 'must not be empty' });
+		.min(1, { message: missing ?? 'must not be empty' });
+
+/** A product code, given in the node or as the credential's Default Product Code. */
+export const PRODUCT_CODE_MISSING =
+	'is required: fill in Product Code, or set Default Product Code in the Inbank API credential';
 
 export const optionalText = () => z.string({ invalid_type_error: 'must be text' }).trim();
 
@@ -143,42 +147,54 @@ export function formatPath(path: Array<string | number>): string {
 	return out || 'request body';
 }
 
-/** One readable sentence per zod issue, naming the field and what was expected. */
-function formatIssue(issue: z.ZodIssue): string {
-	const path = formatPath(issue.path);
+/** What is wrong with one zod issue's field, as the part of the sentence after the field's name. */
+function issueText(issue: z.ZodIssue): string {
 	switch (issue.code) {
 		case z.ZodIssueCode.invalid_type:
-			if (issue.received === 'undefined') return `${path} is required`;
+			if (issue.received === 'undefined') return 'is required';
 			if (issue.message && issue.message !== 'Required' && !issue.message.startsWith('Expected')) {
 				// Messages that already show the value (numbers, via their error map) need no type after them.
-				return issue.message.includes('(got ')
-					? `${path} ${issue.message}`
-					: `${path} ${issue.message} (got ${issue.received})`;
+				return issue.message.includes('(got ') ? issue.message : `${issue.message} (got ${issue.received})`;
 			}
-			return `${path} must be ${article(issue.expected)} (got ${issue.received})`;
+			return `must be ${article(issue.expected)} (got ${issue.received})`;
 		case z.ZodIssueCode.unrecognized_keys:
-			return `${path} has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys
-				.map((key) => `"${key}"`)
-				.join(', ')}`;
+			return `has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
 		case z.ZodIssueCode.invalid_enum_value:
-			if (!issue.message.startsWith('Invalid enum value')) return `${path} ${issue.message}`;
-			return `${path} must be one of ${issue.options.join(', ')} (got ${describeValue(issue.received)})`;
+			if (!issue.message.startsWith('Invalid enum value')) return issue.message;
+			return `must be one of ${issue.options.join(', ')} (got ${describeValue(issue.received)})`;
 		case z.ZodIssueCode.invalid_literal:
-			return `${path} must be ${String(issue.expected)} (got ${describeValue(issue.received)})`;
+			return `must be ${String(issue.expected)} (got ${describeValue(issue.received)})`;
 		default:
-			return `${path} ${issue.message}`;
+			return issue.message;
 	}
 }
 
+/**
+ * One line for a field: "Assets → Asset Type (rentalApplicationData.assets[0].type): must be …" when
+ * the form's name of the field is known, else "rentalApplicationData.assets[0].type must be …".
+ */
+export function describeProblem(
+	path: Array<string | number>,
+	text: string,
+	label?: (path: Array<string | number>) => string | undefined,
+): string {
+	const apiPath = formatPath(path);
+	const name = label?.(path);
+	return name ? `${name} (${apiPath}): ${text}` : `${apiPath} ${text}`;
+}
+
 /** One sentence per field: the first problem found for a path hides follow-on ones for the same path. */
-export function formatIssues(issues: z.ZodIssue[]): string[] {
+export function formatIssues(
+	issues: z.ZodIssue[],
+	label?: (path: Array<string | number>) => string | undefined,
+): string[] {
 	const seen = new Set<string>();
 	const out: string[] = [];
 	for (const issue of issues) {
 		const key = formatPath(issue.path);
 		if (seen.has(key)) continue;
 		seen.add(key);
-		out.push(formatIssue(issue));
+		out.push(describeProblem(issue.path, issueText(issue), label));
 	}
 	return out;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { amount, checked, exactNumber, requiredText } from './primitives';
+import { amount, checked, exactNumber, PRODUCT_CODE_MISSING, requiredText } from './primitives';
 import { calculationAssets, uuidParameter } from './posSession';
 
 /**
@@ -14,7 +14,7 @@ const ASSET_IDENTIFIER_TYPES = ['IMEI', 'SERIAL_NUMBER'] as const;
 export const ACTIVATED = 'activated';
 
 export const productCode = () =>
-	requiredText().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
+	requiredText(PRODUCT_CODE_MISSING).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
 		message: 'must be a product code (letters, digits, _ . -), such as smart_rent_ee',
 	});
 

@@ -18,18 +18,19 @@ const credentialSchema = z.object({
 		.string({ required_error: 'is required' })
 		.trim()
 		.min(1, { message: 'must not be empty' })
-		.regex(UUID, { message: 'must be the shop’s UUID, such as a93f1f44-d5dd-4469-bfcc-c1de9e969213' }),
+		.regex(UUID, { message: 'must be the shop’s UUID, such as 00000000-0000-4000-8000-000000000000' }),
 	baseUrl: z
 		.string()
 		.trim()
 		.refine((value) => value === '' || isHttpUrl(value), {
-			message: 'must be empty or an http(s) URL such as http://127.0.0.1:4010',
+			message: 'must be empty or an http(s) URL such as https://inbank-sandbox.example.com',
 		})
 		// The API path is appended to it: a query or fragment would swallow the path.
 		.refine((value) => !/[?#]/.test(value), {
 			message: 'must not contain a query (?…) or a fragment (#…): give the host and an optional path only',
 		})
 		.optional(),
+	defaultProductCode: z.string().trim().optional(),
 });
 
 export interface InbankConnection {
@@ -45,6 +46,8 @@ export interface InbankConnection {
 	secrets: string[];
 	/** 'custom' when the credential's base URL replaced the Inbank host. */
 	target: 'demo' | 'production' | 'custom';
+	/** The credential's Default Product Code ('' when not set): used where a node's Product Code is empty. */
+	defaultProductCode: string;
 	/** The decrypted credential, handed to n8n's request helper so it is not loaded again per request. */
 	credentialData: ICredentialDataDecryptedObject;
 }
@@ -86,6 +89,7 @@ async function loadConnection(this: InbankContext, itemIndex: number): Promise<I
 		shopUuid: credentials.shopUuid,
 		environment: credentials.environment,
 		country: credentials.country,
+		defaultProductCode: credentials.defaultProductCode ?? '',
 		baseUrl,
 		displayBaseUrl: display,
 		secrets: [credentials.apiKey, ...userinfo],

@@ -6,6 +6,7 @@ import { rentalContractRequest } from '../../contract/smartRent';
 import { displayOptionsFor } from '../legacy';
 import { ASSET_MODEL_NOT_FOUND_TEXT } from '../shared/assets';
 import { actionDone, executeOperation } from '../shared/operation';
+import { fieldLabeler } from '../shared/labels';
 import { optionsProperty } from '../shared/options';
 import {
 	contractUuidParameter,
@@ -34,9 +35,12 @@ export const description = updateDisplayOptions(
 
 type Input = z.output<typeof rentalContractRequest>;
 
+const formLabels = fieldLabeler(properties);
+
 export const execute = executeOperation<Input>({
 	subject: 'contract activation',
 	schema: rentalContractRequest,
+	labels: () => formLabels,
 	read: readRentalContract,
 	request: (input) => ({
 		method: 'POST',

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ACTIVATED, rentalContractRequest, rentalContractResponse } from '../../contract/smartRent';
 import { displayOptionsFor } from '../legacy';
 import { executeOperation } from '../shared/operation';
+import { fieldLabeler } from '../shared/labels';
 import { optionsProperty } from '../shared/options';
 import {
 	contractUuidParameter,
@@ -26,9 +27,12 @@ export const description = updateDisplayOptions(
 
 type Input = z.output<typeof rentalContractRequest>;
 
+const formLabels = fieldLabeler(properties);
+
 export const execute = executeOperation<Input>({
 	subject: 'rental contract lookup',
 	schema: rentalContractRequest,
+	labels: () => formLabels,
 	read: readRentalContract,
 	request: (input) => ({
 		method: 'GET',

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { assetIdentifiersRequest } from '../../contract/smartRent';
 import { displayOptionsFor } from '../legacy';
 import { actionDone, executeOperation } from '../shared/operation';
+import { fieldLabeler } from '../shared/labels';
 import { optionsProperty } from '../shared/options';
 import {
 	contractUuidParameter,
@@ -64,13 +65,21 @@ export const description = updateDisplayOptions(
 
 type Input = z.output<typeof assetIdentifiersRequest>;
 
+/** The form's name of each field of the request. */
+export const formLabels = fieldLabeler(properties, {
+	'assetIdentifiers[]': 'assetIdentifiers',
+	'assetIdentifiers[].identifier': 'assetIdentifiers.identifier.identifier',
+	'assetIdentifiers[].identifierType': 'assetIdentifiers.identifier.identifierType',
+});
+
 export const execute = executeOperation<Input>({
 	subject: 'asset identifiers update',
 	schema: assetIdentifiersRequest,
-	read(itemIndex) {
+	labels: () => formLabels,
+	read(itemIndex, connection) {
 		const entries = (this.getNodeParameter('assetIdentifiers', itemIndex, {}) as IDataObject).identifier;
 		return {
-			...readRentalContract.call(this, itemIndex),
+			...readRentalContract.call(this, itemIndex, connection),
 			assetIdentifiers: Array.isArray(entries)
 				? (entries as IDataObject[]).map((entry) => ({
 						identifier: entry.identifier,

@@ -12,28 +12,18 @@ import { ASSET_MODEL_NOT_FOUND_TEXT, assetsProperty, grossAmountFields } from '.
 import { executeOperation } from '../shared/operation';
 import { concurrencyOption, retriesOption, timeoutOption } from '../shared/options';
 import { productCodeParameter } from '../shared/parameters';
-import { countryProblems, DEFAULT_INTEGRATION_INFO, readCreateBody } from './createBody';
+import {
+	countryProblems,
+	DEFAULT_INTEGRATION_INFO,
+	EXAMPLE_REQUEST_BODY,
+	FIELD_PARAMETER_PATHS,
+	readCreateBody,
+} from './createBody';
+import { fieldLabeler } from '../shared/labels';
 
 const showFields = { show: { inputMode: ['fields'] } };
 
-export const EXAMPLE_REQUEST_BODY = {
-	productCode: 'your_smart_rent_product_code',
-	currency: 'EUR',
-	locale: 'et-EE',
-	purchase: { purchaseReference: 'order-1001', description: 'Order 1001' },
-	rentalApplicationData: {
-		insuranceUsed: true,
-		assets: [
-			{ type: 'MODEL_BASED', modelId: 'model-id-from-inbank', modelName: 'iPhone 15 128GB', netPrice: 799.9 },
-			{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: 19.5 },
-		],
-		period: 24,
-	},
-	partnerUrls: {
-		returnUrl: 'https://shop.example.com/inbank/return',
-		cancelUrl: 'https://shop.example.com/inbank/cancel',
-	},
-};
+export { EXAMPLE_REQUEST_BODY, EXAMPLE_VALUES } from './createBody';
 
 const properties: INodeProperties[] = [
 	{
@@ -55,6 +45,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 		default: 'fields',
+		hint: 'Switching the mode clears what was entered in the other mode: n8n does not keep the values of fields that are hidden.',
 	},
 	{
 		displayName: 'Request Body (JSON)',
@@ -65,6 +56,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { inputMode: ['json'] } },
 		description:
 			'The full body of POST /partner/v3/shops/{shopUuid}/pos-sessions, in Inbank’s field names. integrationInfo is added when missing.',
+		hint: 'The default is an example: replace every value starting with your_ (and the your-… URLs) with your own; a body that still holds one is refused before anything is sent.',
 	},
 	{ ...productCodeParameter, displayOptions: showFields },
 	{
@@ -117,6 +109,26 @@ const properties: INodeProperties[] = [
 		description: 'Description of the order, meaningful for the customer (purchase.description)',
 	},
 	{
+		displayName: 'Purchase Reference',
+		name: 'purchaseReference',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.orderId }}',
+		displayOptions: showFields,
+		description: 'The shop’s order ID (purchase.purchaseReference)',
+		hint: 'The shop’s order ID: it comes back in every status callback and in Get POS session, so a status can be matched to its order.',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/…/callback',
+		displayOptions: showFields,
+		description: 'Where Inbank reports status changes of the session (partnerUrls.callbackUrl)',
+		hint: 'Where Inbank reports status changes: paste the production URL of an Inbank Smart Rent Trigger. Without it no status callback arrives. Needs Return URL and Cancel URL under Partner URLs.',
+	},
+	{
 		displayName: 'Partner URLs',
 		name: 'partnerUrls',
 		type: 'fixedCollection',
@@ -124,7 +136,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Partner URLs',
 		displayOptions: showFields,
 		description:
-			'Where Inbank sends the customer back and where it sends status callbacks. Once added, return and cancel URLs are required.',
+			'Where Inbank sends the customer back. Once added, return and cancel URLs are required.',
 		options: [
 			{
 				displayName: 'URLs',
@@ -149,13 +161,13 @@ const properties: INodeProperties[] = [
 						description: 'Where the customer is sent after cancelling the dialog on purpose',
 					},
 					{
-						displayName: 'Callback URL',
+						displayName: 'Callback URL (Old Place)',
 						name: 'callbackUrl',
 						type: 'string',
 						default: '',
 						placeholder: 'https://n8n.example.com/webhook/…',
 						description:
-							'Where Inbank sends server-to-server status callbacks; paste the production URL of an Inbank Smart Rent Trigger',
+							'Kept for workflows saved before Callback URL became its own field above: used only when that field is empty. Use the field above.',
 					},
 				],
 			},
@@ -302,9 +314,12 @@ const properties: INodeProperties[] = [
 				displayName: 'Integration Info (JSON)',
 				name: 'integrationInfo',
 				type: 'json',
-				default: JSON.stringify(DEFAULT_INTEGRATION_INFO),
+				// Empty by default: the package version is filled in when the node runs, so an upgrade never
+				// leaves an old version saved in the workflow.
+				default: '',
+				placeholder: JSON.stringify(DEFAULT_INTEGRATION_INFO),
 				description:
-					'Describes the integration to Inbank. Sent by default as {"ecom_platform":"n8n","Module":"n8n-nodes-inbank@version"}; set it to override.',
+					'Describes the integration to Inbank. When empty, {"ecom_platform":"n8n","Module":"n8n-nodes-inbank@{installed version}"} is sent, with the version installed when the node runs; set it to override.',
 			},
 			{
 				displayName: 'Purchase Additional Details (JSON)',
@@ -314,12 +329,13 @@ const properties: INodeProperties[] = [
 				description: 'Details of the order not covered by other fields (purchase.additionalDetails)',
 			},
 			{
-				displayName: 'Purchase Reference',
+				displayName: 'Purchase Reference (Old Place)',
 				name: 'purchaseReference',
 				type: 'string',
 				default: '',
 				placeholder: '1001',
-				description: 'The order ID in the shop (purchase.purchaseReference); store it to match callbacks',
+				description:
+					'Kept for workflows saved before Purchase Reference became its own field above: used only when that field is empty. Use the field above.',
 			},
 			{
 				displayName: 'User IP',
@@ -355,10 +371,16 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** The form's name of each field of the request (Fields mode). */
+export const formLabels = fieldLabeler(properties, FIELD_PARAMETER_PATHS);
+
 export const execute = executeOperation<PosSessionCreateRequest>({
 	subject: 'POS session request',
 	schema: posSessionCreateRequest,
 	read: readCreateBody,
+	labels(itemIndex) {
+		return this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json' ? undefined : formLabels;
+	},
 	check: (body, connection) => countryProblems(body, connection.country),
 	request: (body) => ({
 		method: 'POST',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { posSessionRecord, uuidParameter } from '../../contract/posSession';
 import { displayOptionsFor } from '../legacy';
 import { executeOperation } from '../shared/operation';
+import { fieldLabeler } from '../shared/labels';
 import { optionsProperty } from '../shared/options';
 import { sessionUuidParameter } from '../shared/parameters';
 
@@ -15,11 +16,14 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const formLabels = fieldLabeler(properties);
+
 const input = z.object({ sessionUuid: uuidParameter('a POS session uuid') });
 
 export const execute = executeOperation<z.output<typeof input>>({
 	subject: 'POS session lookup',
 	schema: input,
+	labels: () => formLabels,
 	read(itemIndex) {
 		return { sessionUuid: this.getNodeParameter('sessionUuid', itemIndex) };
 	},

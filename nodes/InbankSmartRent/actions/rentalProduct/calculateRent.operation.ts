@@ -3,13 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { assetCountryIssues } from '../../contract/posSession';
-import { formatPath } from '../../contract/primitives';
 import { calculationRequest } from '../../contract/smartRent';
 import { displayOptionsFor } from '../legacy';
 import { ASSET_MODEL_NOT_FOUND_TEXT, assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
-import { productCodeParameter } from '../shared/parameters';
+import { fieldLabeler } from '../shared/labels';
+import { productCodeOf, productCodeParameter } from '../shared/parameters';
 
 const properties: INodeProperties[] = [
 	productCodeParameter,
@@ -50,10 +50,26 @@ export const description = updateDisplayOptions(
 
 type Input = z.output<typeof calculationRequest>;
 
+/** The form's name of each field of the request. */
+export const formLabels = fieldLabeler(properties, {
+	'body.period': 'period',
+	'body.insuranceUsed': 'insuranceUsed',
+	'body.assets': 'assets',
+	'body.assets[]': 'assets',
+	'body.assets[].type': 'assets.asset.type',
+	'body.assets[].modelId': 'assets.asset.modelId',
+	'body.assets[].categoryCode': 'assets.asset.categoryCode',
+	'body.assets[].modelName': 'assets.asset.modelName',
+	'body.assets[].netPrice': 'assets.asset.netPrice',
+	'body.assets[].grossPrice': 'assets.asset.grossPrice',
+	'body.grossTradeInAmount': 'additionalFields.grossTradeInAmount',
+	'body.grossCampaignDiscount': 'additionalFields.grossCampaignDiscount',
+});
+
 export const execute = executeOperation<Input>({
 	subject: 'rental calculation request',
 	schema: calculationRequest,
-	read(itemIndex) {
+	read(itemIndex, connection) {
 		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 		const body: IDataObject = {
 			period: this.getNodeParameter('period', itemIndex),
@@ -62,12 +78,10 @@ export const execute = executeOperation<Input>({
 		};
 		if (fields.grossTradeInAmount !== undefined) body.grossTradeInAmount = fields.grossTradeInAmount;
 		if (fields.grossCampaignDiscount !== undefined) body.grossCampaignDiscount = fields.grossCampaignDiscount;
-		return { productCode: this.getNodeParameter('productCode', itemIndex), body };
+		return { productCode: productCodeOf(this.getNodeParameter('productCode', itemIndex), connection), body };
 	},
-	check: (input, connection) =>
-		assetCountryIssues(input.body.assets, connection.country, ['assets']).map(
-			(issue) => `${formatPath(issue.path)} ${issue.message}`,
-		),
+	labels: () => formLabels,
+	check: (input, connection) => assetCountryIssues(input.body.assets, connection.country, ['body', 'assets']),
 	request: (input) => ({
 		method: 'POST',
 		path: `/rental/products/${encodeURIComponent(input.productCode)}/calculations`,

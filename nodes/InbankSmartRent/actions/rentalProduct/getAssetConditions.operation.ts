@@ -6,7 +6,8 @@ import { assetConditionsRequest, assetConditionsResponse } from '../../contract/
 import { displayOptionsFor } from '../legacy';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
-import { productCodeParameter } from '../shared/parameters';
+import { fieldLabeler } from '../shared/labels';
+import { productCodeOf, productCodeParameter } from '../shared/parameters';
 
 const properties: INodeProperties[] = [
 	productCodeParameter,
@@ -44,12 +45,15 @@ export const description = updateDisplayOptions(
 
 type Input = z.output<typeof assetConditionsRequest>;
 
+const formLabels = fieldLabeler(properties);
+
 export const execute = executeOperation<Input>({
 	subject: 'asset conditions request',
 	schema: assetConditionsRequest,
-	read(itemIndex) {
+	labels: () => formLabels,
+	read(itemIndex, connection) {
 		return {
-			productCode: this.getNodeParameter('productCode', itemIndex),
+			productCode: productCodeOf(this.getNodeParameter('productCode', itemIndex), connection),
 			identifierType: this.getNodeParameter('identifierType', itemIndex),
 			identifier: this.getNodeParameter('identifier', itemIndex),
 		};

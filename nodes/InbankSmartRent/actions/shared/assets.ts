@@ -24,7 +24,7 @@ export function assetsProperty(opts: { grossPrice?: boolean } = {}): INodeProper
 		},
 		placeholder: 'Add Asset',
 		description:
-			'The items to rent. The first asset is the hero device (the main rented device): it must be MODEL_BASED with a model ID. Add-ons and fees follow as CATEGORY_BASED assets.',
+			'The items to rent. The first asset is the hero device (the main rented device): it must be Model Based with a Model ID. Add-ons and fees follow as Category Based assets.',
 		options: [
 			{
 				displayName: 'Asset',
@@ -48,6 +48,8 @@ export function assetsProperty(opts: { grossPrice?: boolean } = {}): INodeProper
 						],
 						default: 'MODEL_BASED',
 						description: 'How Inbank identifies the item',
+						// n8n drops a hidden field's value, and Model ID is hidden for Category Based: say so before it happens.
+						hint: 'Changing to Category Based clears Model ID (n8n does not keep hidden fields).',
 					},
 					{
 						displayName: 'Category Code',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { formatIssues } from '../../contract/primitives';
+import { describeProblem, formatIssues, type Problem } from '../../contract/primitives';
 import {
 	getInbankConnection,
 	inbankApiRequest,
@@ -11,6 +11,7 @@ import {
 	type InbankResponse,
 } from '../../transport';
 import { readRetryPolicy, readTimeoutMs } from './options';
+import type { FieldLabeler } from './labels';
 import { ValidationFailure } from './validation';
 
 /**
@@ -22,9 +23,14 @@ interface InbankOperation<Input> {
 	/** Used in "Invalid <subject>: …" messages. */
 	subject: string;
 	schema: z.ZodType<Input, z.ZodTypeDef, unknown>;
-	read(this: IExecuteFunctions, itemIndex: number): unknown;
-	/** Rules that need the credential (e.g. the shop's country). Sentences naming the field. */
-	check?(input: Input, connection: InbankConnection): string[];
+	read(this: IExecuteFunctions, itemIndex: number, connection: InbankConnection): unknown;
+	/**
+	 * The form's name of a field, for errors in the form's words; undefined when the input is not the
+	 * form (JSON mode), where the API path is what the user typed.
+	 */
+	labels?(this: IExecuteFunctions, itemIndex: number): FieldLabeler | undefined;
+	/** Rules that need the credential (e.g. the shop's country), each with the path of its field. */
+	check?(input: Input, connection: InbankConnection): Array<Required<Problem>>;
 	request(input: Input, connection: InbankConnection): Omit<InbankRequest, 'timeoutMs'>;
 	/** Validates the fields this package reads from Inbank's answer. */
 	response?: z.ZodTypeAny;
@@ -36,23 +42,27 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 		const connection = await getInbankConnection.call(this, itemIndex);
 		const refuse = (problems: string[]) =>
 			new NodeOperationError(this.getNode(), `Invalid ${operation.subject}: ${problems[0]}`, {
-				description: `No request was sent to Inbank.\n${problems.map((p) => `• ${p}`).join('\n')}`,
+				description: problemList(problems),
 				itemIndex,
 			});
 
 		let raw: unknown;
 		try {
-			raw = operation.read.call(itemParameters(this), itemIndex);
+			raw = operation.read.call(itemParameters(this), itemIndex, connection);
 		} catch (error) {
 			if (error instanceof ValidationFailure) throw refuse(error.problems);
 			// Anything else, e.g. an expression n8n could not resolve; an n8n error comes back unchanged.
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 		const parsed = operation.schema.safeParse(raw);
-		if (!parsed.success) throw refuse(formatIssues(parsed.error.issues));
+		const label = () => operation.labels?.call(itemParameters(this), itemIndex);
+		if (!parsed.success) throw refuse(formatIssues(parsed.error.issues, label()));
 		const input = parsed.data;
 		const problems = operation.check?.(input, connection) ?? [];
-		if (problems.length > 0) throw refuse(problems);
+		if (problems.length > 0) {
+			const labels = label();
+			throw refuse(problems.map((found) => describeProblem(found.path, found.message, labels)));
+		}
 
 		const response = await inbankApiRequest.call(
 			this,
@@ -77,6 +87,18 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 		}
 		return [{ json: operation.output(input, response, connection), pairedItem: { item: itemIndex } }];
 	};
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * The error's description: n8n's editor renders it as (sanitized) HTML, where line breaks collapse, and
+ * styles a list in it; one problem per list entry, one entry per line for readers of the raw text.
+ * Problems quote user input, hence escaped.
+ */
+export function problemList(problems: string[]): string {
+	const items = problems.map((found) => `<li>${found.replace(/[&<>]/g, (c) => HTML_ESCAPES[c])}</li>`);
+	return `No request was sent to Inbank.\n<ul>\n${items.join('\n')}\n</ul>`;
 }
 
 const readers = new WeakMap<IExecuteFunctions, IExecuteFunctions>();

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { InbankConnection } from '../../transport';
+
 /**
  * Identifiers several operations take. Their defaults read the previous step's output, so that a
  * chain (Create POS session → Get POS session → Update asset identifiers → Activate contract) needs no typing.
@@ -11,6 +13,7 @@ export const sessionUuidParameter: INodeProperties = {
 	default: '={{ $json.uuid }}',
 	required: true,
 	description: 'The uuid that Create POS session returned (also in every trigger item)',
+	hint: 'The default expression reads uuid from the previous step’s output (Create POS session or the trigger); it shows "undefined" until this node is connected to that step and the step has run once. Replace it with a fixed value to look up one session.',
 };
 
 export const contractUuidParameter: INodeProperties = {
@@ -20,6 +23,7 @@ export const contractUuidParameter: INodeProperties = {
 	default: '={{ $json.creditContractUuid ?? $json.posSession?.creditContractUuid ?? $json.contractUuid }}',
 	required: true,
 	description: 'The contract’s uuid: creditContractUuid of Get POS session once the session is granted',
+	hint: 'The default expression reads creditContractUuid (or contractUuid) from the previous step’s output; it shows "undefined" until this node is connected to that step and the step has run once. Replace it with a fixed value to act on one contract.',
 };
 
 export const productCodeParameter: INodeProperties = {
@@ -27,15 +31,24 @@ export const productCodeParameter: INodeProperties = {
 	name: 'productCode',
 	type: 'string',
 	default: '',
-	required: true,
 	placeholder: 'smart_rent_ee',
 	description: 'The Smart Rent product code Inbank assigned to the shop',
+	hint: 'Leave empty to use Default Product Code of the Inbank API credential.',
 };
 
+/**
+ * The product code of an item: the node's field, else the credential's Default Product Code (a shop's
+ * product rarely changes, so it is set once there instead of in every node).
+ */
+export function productCodeOf(value: unknown, connection: InbankConnection): unknown {
+	const empty = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return empty ? connection.defaultProductCode || value : value;
+}
+
 /** Product code and contract uuid, which every rental-contract operation reads. */
-export function readRentalContract(this: IExecuteFunctions, itemIndex: number) {
+export function readRentalContract(this: IExecuteFunctions, itemIndex: number, connection: InbankConnection) {
 	return {
-		productCode: this.getNodeParameter('productCode', itemIndex),
+		productCode: productCodeOf(this.getNodeParameter('productCode', itemIndex), connection),
 		contractUuid: this.getNodeParameter('contractUuid', itemIndex),
 	};
 }
