@@ -153,6 +153,14 @@ export class InbankSmartRentTrigger implements INodeType {
 			},
 			{
 				displayName:
+					'n8n keeps connections by output position: after changing Statuses, check that each output (named after its status) still leads to the right step.',
+				name: 'routedOutputsNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { '@version': [1.2], routeByStatus: [true] } },
+			},
+			{
+				displayName:
 					'This node was added before version 1.2: it has one output for each of the six statuses, selected or not, so that its connections stay where they are. A new Inbank Smart Rent Trigger has outputs for the selected statuses only.',
 				name: 'allOutputsNotice',
 				type: 'notice',

@@ -105,3 +105,11 @@ describe('the outputs, as n8n computes them from the outputs expression', () => 
 		expect(description.defaultVersion).toBe(1.2);
 	});
 });
+
+describe('changing the routed statuses', () => {
+	it('tells the user, on a routed 1.2 node, to check the connections; and a routed 1.1 node why it has six outputs', () => {
+		expect(property('routedOutputsNotice')?.displayOptions?.show).toEqual({ '@version': [1.2], routeByStatus: [true] });
+		expect(property('routedOutputsNotice')?.displayName).toMatch(/connections by output position/);
+		expect(property('allOutputsNotice')?.displayOptions?.show).toEqual({ '@version': [1.1], routeByStatus: [true] });
+	});
+});
