@@ -38,7 +38,7 @@ export class InbankSmartRentTrigger implements INodeType {
 		name: 'inbankSmartRentTrigger',
 		icon: { light: 'file:inbank.svg', dark: 'file:inbank.dark.svg' },
 		group: ['trigger'],
-		// One version, and not 1: n8n evaluates a legacy expression ($parameter.options.binaryData) on every
+		// Versions above 1, never 1: n8n evaluates a legacy expression ($parameter.options.binaryData) on every
 		// request to a webhook node whose typeVersion is exactly 1 (webhook-helpers parseRequestBody, n8n
 		// 1.x and 2.x), in n8n 2.x's expression isolate: ≈ 10 ms of CPU per callback, measured. A workflow
 		// saved with typeVersion 1 still runs (n8n resolves an unversioned node for any typeVersion) and
@@ -54,9 +54,8 @@ export class InbankSmartRentTrigger implements INodeType {
 		description: COMBINED_DESCRIPTION,
 		defaults: { name: 'Inbank Smart Rent Trigger' },
 		inputs: [],
-		// Only the outputs expression knows the routed outputs; n8n evaluates it in the editor and when it
-		// publishes the workflow, not per callback (counted in n8n 2.41.1 and 1.123.81: 0 evaluations in
-		// 10 callbacks, routing on or off; BENCHMARKS.md).
+		// n8n evaluates this expression where it draws or checks the node, not per callback: counted with
+		// scripts/bench/count-outputs.mjs in n8n 2.41.1 and 1.123.81, none, routing on or off (BENCHMARKS.md).
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'inbankApi', required: true }],
 		triggerPanel: TRIGGER_PANEL,
