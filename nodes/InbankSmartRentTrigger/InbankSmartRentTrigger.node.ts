@@ -13,7 +13,8 @@ import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
 import { claimDeliveries, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
 import type { PosSessionStatus } from './parse';
 import { quote } from './quote';
-import { acknowledge, buildItem, readSession, readSettings, refuse, verifyCallback } from './TriggerHelpers';
+import { acknowledge, buildItem, MIN_TOKEN_LENGTH, readSession, readSettings, refuse, verifyCallback } from './TriggerHelpers';
+import { COMBINED_DESCRIPTION, OUTPUTS_EXPRESSION, routedStatuses, SETUP_CALLOUT, TOKEN_URL_SHAPE, TRIGGER_PANEL } from './ui';
 
 const STATUS_OPTIONS = [
 	{ name: 'Cancelled', value: 'cancelled', description: 'The customer or the shop cancelled' },
@@ -37,22 +38,27 @@ export class InbankSmartRentTrigger implements INodeType {
 		name: 'inbankSmartRentTrigger',
 		icon: { light: 'file:inbank.svg', dark: 'file:inbank.dark.svg' },
 		group: ['trigger'],
-		// One version, and not 1: n8n evaluates a legacy expression ($parameter.options.binaryData) on every
+		// Versions above 1, never 1: n8n evaluates a legacy expression ($parameter.options.binaryData) on every
 		// request to a webhook node whose typeVersion is exactly 1 (webhook-helpers parseRequestBody, n8n
 		// 1.x and 2.x), in n8n 2.x's expression isolate: ≈ 10 ms of CPU per callback, measured. A workflow
 		// saved with typeVersion 1 still runs (n8n resolves an unversioned node for any typeVersion) and
 		// its log says to re-add the node.
-		version: 1.1,
+		// 1.2: with Route Each Status to Its Own Output, outputs for the selected statuses only. A 1.1 node
+		// keeps one output per status, so the connections of existing workflows stay on their statuses.
+		version: [1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle:
 			'={{ {"signature": "Signed callbacks", "urlToken": "Callbacks with a URL token", "none": "Unverified callbacks"}[$parameter["verification"]] ?? "Callbacks" }}',
-		description:
-			'Starts the workflow once per Smart Rent POS session status change that Inbank reports (verified, de-duplicated)',
+		// n8n's nodes panel shows one entry for this package's two nodes, with the trigger's description
+		// (generateMergedNodesAndActions in n8n's editor, 1.x and 2.x): it speaks for both.
+		description: COMBINED_DESCRIPTION,
 		defaults: { name: 'Inbank Smart Rent Trigger' },
 		inputs: [],
-		outputs: `={{ $parameter["routeByStatus"] ? ${JSON.stringify(
-			POS_SESSION_STATUSES.map((status) => ({ type: 'main', displayName: status })),
-		)} : ["main"] }}`,
+		// n8n evaluates this expression where it draws or checks the node, not per callback: counted with
+		// scripts/bench/count-outputs.mjs in n8n 2.41.1 and 1.123.81, none, routing on or off (BENCHMARKS.md).
+		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'inbankApi', required: true }],
+		triggerPanel: TRIGGER_PANEL,
 		webhooks: [
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
 			// Shops that forward the browser's return parameters may do so with GET.
@@ -60,10 +66,10 @@ export class InbankSmartRentTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName:
-					'Paste this trigger’s <b>Production URL</b> (Webhook URLs above) into <code>partnerUrls.callbackUrl</code> of Create POS Session, and publish the workflow. The Test URL only works while the editor is listening for a test event.',
-				name: 'productionUrlNotice',
-				type: 'notice',
+				// A callout (information), so that it does not look like the warnings below.
+				displayName: SETUP_CALLOUT,
+				name: 'productionUrlCallout',
+				type: 'callout',
 				default: '',
 			},
 			{
@@ -117,8 +123,15 @@ export class InbankSmartRentTrigger implements INodeType {
 				default: '',
 				required: true,
 				displayOptions: { show: { verification: ['urlToken'] } },
-				description:
-					'A random secret of at least 32 characters, e.g. from a password generator. Append ?token= and this secret to the Production URL when you put it into callbackUrl.',
+				description: `A random secret of at least ${MIN_TOKEN_LENGTH} characters, e.g. from a password generator`,
+				hint: `Callback URL to paste: ${TOKEN_URL_SHAPE}`,
+			},
+			{
+				displayName: `With a token, the Callback URL of POS Session → Create is the Production URL followed by <code>?token=</code> and this token: <code>${TOKEN_URL_SHAPE}</code>`,
+				name: 'tokenUrlCallout',
+				type: 'callout',
+				default: '',
+				displayOptions: { show: { verification: ['urlToken'] } },
 			},
 			{
 				displayName: 'Statuses',
@@ -134,7 +147,24 @@ export class InbankSmartRentTrigger implements INodeType {
 				name: 'routeByStatus',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to give the node one output per status instead of one output for all',
+				description:
+					'Whether to give the node one output per selected status, named after it, instead of one output for all',
+			},
+			{
+				displayName:
+					'n8n keeps connections by output position: after changing Statuses, check that each output (named after its status) still leads to the right step.',
+				name: 'routedOutputsNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { '@version': [1.2], routeByStatus: [true] } },
+			},
+			{
+				displayName:
+					'This node was added before version 1.2: it has one output for each of the six statuses, selected or not, so that its connections stay where they are. A new Inbank Smart Rent Trigger has outputs for the selected statuses only.',
+				name: 'allOutputsNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { '@version': [1.1], routeByStatus: [true] } },
 			},
 			{
 				displayName: 'Verify Then Fetch Session',
@@ -239,8 +269,10 @@ export class InbankSmartRentTrigger implements INodeType {
 		const mode = this.getMode();
 		const settings = readSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
 		if (!settings.ok) throw new NodeOperationError(node, `The trigger is misconfigured: ${settings.reason}`);
-		const outputs: INodeExecutionData[][] = settings.value.routeByStatus ? POS_SESSION_STATUSES.map(() => []) : [[]];
-		const route = (status: PosSessionStatus) => (settings.value.routeByStatus ? POS_SESSION_STATUSES.indexOf(status) : 0);
+		// The same outputs, in the same order, as the outputs expression gives this node.
+		const routed = settings.value.routeByStatus ? routedStatuses(settings.value.statuses, node.typeVersion) : undefined;
+		const outputs: INodeExecutionData[][] = routed ? routed.map(() => []) : [[]];
+		const route = (status: PosSessionStatus) => (routed ? routed.indexOf(status) : 0);
 		const scope = scopeOf(this.getWorkflow().id, node.id, mode);
 		const memory = nodeMemory(scope);
 
@@ -248,7 +280,9 @@ export class InbankSmartRentTrigger implements INodeType {
 		items.forEach((item, index) => {
 			const { uuid, status } = item.json;
 			if (typeof uuid === 'string' && UUID_LIKE.test(uuid) && isKnownStatus(status)) {
-				deliveries.push({ index, status, key: deliveryKey(uuid, status) });
+				// Not one of the node's outputs (not selected): not claimed, so selecting it later still runs it.
+				if (route(status) < 0) this.logger.debug(`Inbank Smart Rent Trigger: input item ${index} has status ${status}, which is not selected; skipped`);
+				else deliveries.push({ index, status, key: deliveryKey(uuid, status) });
 			} else {
 				this.logger.warn(`Inbank Smart Rent Trigger: input item ${index} is not a callback (no session uuid and status); skipped`);
 			}

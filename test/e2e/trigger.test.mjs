@@ -25,6 +25,9 @@ const FILTERED_WEBHOOK_ID = randomUUID();
 const FETCH_WEBHOOK_ID = randomUUID();
 const TOKEN_WEBHOOK_ID = randomUUID();
 const TOKEN = randomBytes(24).toString('hex');
+const ROUTED_WEBHOOK_ID = randomUUID();
+const ROUTED_OLD_WEBHOOK_ID = randomUUID();
+const ROUTED_STATUSES = ['expired', 'completed'];
 // A credential whose API host is a local stand-in for Inbank's GET session.
 const FETCHING = { id: 'inbankTrig00002', name: 'Inbank session stand-in' };
 
@@ -48,6 +51,26 @@ const db = new DatabaseSync(${JSON.stringify(join(n8n.home, '.n8n', 'database.sq
 console.log(JSON.stringify(db.prepare(${JSON.stringify(sql)}).all()));`;
 	const { stdout } = await promisify(execFile)(n8n.runtime.nodeBin, ['-e', script]);
 	return JSON.parse(stdout);
+}
+
+/**
+ * A trigger routing Statuses = expired, completed to their own outputs, each output (by position, as n8n
+ * keeps connections) posting to the recorder under the status it is meant for.
+ */
+function routedWorkflow(id, webhookId, recorderUrl, typeVersion, outputOf) {
+	const base = triggerWorkflow(id, webhookId, { routeByStatus: true, statuses: ROUTED_STATUSES }, recorderUrl, CREDENTIAL, { typeVersion });
+	const [trigger, record] = base.nodes;
+	const records = ROUTED_STATUSES.map((status, i) => ({
+		...record,
+		id: `r-${status}`,
+		name: `Record ${status}`,
+		position: [240, i * 160],
+		parameters: { ...record.parameters, url: `${recorderUrl}/executions/${id}/${status}` },
+	}));
+	const main = [];
+	for (const status of ROUTED_STATUSES) main[outputOf(status)] = [{ node: `Record ${status}`, type: 'main', index: 0 }];
+	for (let i = 0; i < main.length; i++) main[i] ??= [];
+	return { ...base, nodes: [trigger, ...records], connections: { [trigger.name]: { main } } };
 }
 
 async function settle(recorder, count, timeoutMs = 15_000) {
@@ -89,8 +112,12 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl, CREDENTIAL, { typeVersion: 1 }),
 			triggerWorkflow('trigFetch000001', FETCH_WEBHOOK_ID, { fetchSession: true }, recorder.baseUrl, FETCHING),
 			triggerWorkflow('trigToken000001', TOKEN_WEBHOOK_ID, { verification: 'urlToken', callbackToken: TOKEN, fetchSession: true }, recorder.baseUrl, FETCHING),
+			// 1.2: outputs for the selected statuses only, in the fixed order (completed, expired).
+			routedWorkflow('trigRoute000012', ROUTED_WEBHOOK_ID, recorder.baseUrl, 1.2, (status) => ['completed', 'expired'].indexOf(status)),
+			// 1.1 (saved before 1.2): six outputs whatever is selected, so its connections keep their statuses.
+			routedWorkflow('trigRoute000011', ROUTED_OLD_WEBHOOK_ID, recorder.baseUrl, 1.1, (status) => ['pending', 'granted', 'completed', 'cancelled', 'declined', 'expired'].indexOf(status)),
 		]);
-		for (const id of ['trigAll00000001', 'trigDone0000001', 'trigFetch000001', 'trigToken000001']) await n8n.publish(id);
+		for (const id of ['trigAll00000001', 'trigDone0000001', 'trigFetch000001', 'trigToken000001', 'trigRoute000012', 'trigRoute000011']) await n8n.publish(id);
 		await n8n.start();
 	});
 
@@ -190,6 +217,24 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		assert.deepEqual(
 			executions('trigDone0000001').map((r) => r.json.status),
 			['completed'],
+		);
+	});
+
+	it('routes each selected status to the output named after it (1.2), and keeps a 1.1 node’s six outputs', async () => {
+		recorder.requests.length = 0;
+		const sent = [];
+		for (const [workflow, webhookId] of [['trigRoute000012', ROUTED_WEBHOOK_ID], ['trigRoute000011', ROUTED_OLD_WEBHOOK_ID]]) {
+			for (const status of ['completed', 'expired', 'granted']) {
+				const uuid = randomUUID();
+				const res = await n8n.webhook(`${webhookId}/callback`, form(sign(status, uuid)));
+				assert.equal(res.status, 200);
+				if (status !== 'granted') sent.push([`/executions/${workflow}/${status}`, uuid, status]);
+			}
+		}
+		await settle(recorder, sent.length);
+		assert.deepEqual(
+			recorder.requests.map((r) => [r.path, r.json.uuid, r.json.status]).sort(),
+			sent.sort(),
 		);
 	});
 

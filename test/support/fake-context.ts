@@ -169,7 +169,7 @@ export function fakeWebhookContext(opts: {
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual';
 	workflowId?: string;
-	/** The typeVersion the workflow stored (default: the node's current 1.1). */
+	/** The typeVersion the workflow stored (default: the node's current 1.2). */
 	typeVersion?: number;
 }): FakeWebhookRun {
 	const description = opts.nodeType.description;
@@ -177,7 +177,7 @@ export function fakeWebhookContext(opts: {
 		id: 'trigger-under-test',
 		name: 'Inbank Smart Rent Trigger',
 		type: `n8n-nodes-inbank.${description.name}`,
-		typeVersion: opts.typeVersion ?? 1.1,
+		typeVersion: opts.typeVersion ?? 1.2,
 		position: [0, 0],
 		parameters: opts.parameters,
 		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
@@ -355,7 +355,7 @@ export function fakeTriggerExecuteContext(opts: {
 		id: 'trigger-under-test',
 		name: 'Inbank Smart Rent Trigger',
 		type: `n8n-nodes-inbank.${description.name}`,
-		typeVersion: opts.typeVersion ?? 1.1,
+		typeVersion: opts.typeVersion ?? 1.2,
 		position: [0, 0],
 		parameters: opts.parameters,
 		credentials: { inbankApi: { id: '1', name: 'Inbank' } },

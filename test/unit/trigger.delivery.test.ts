@@ -72,7 +72,7 @@ class N8nProcess {
 	async deliver(
 		request: { body?: unknown; query?: IDataObject; method?: string },
 		parameters: INodeParameters = {},
-		options: { mode?: 'webhook' | 'manual'; tamper?: (context: Record<string, unknown>) => void } = {},
+		options: { mode?: 'webhook' | 'manual'; typeVersion?: number; tamper?: (context: Record<string, unknown>) => void } = {},
 	): Promise<Delivery> {
 		const staticData = JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject;
 		const run = fakeWebhookContext({
@@ -82,6 +82,7 @@ class N8nProcess {
 			request: { headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...request },
 			staticData,
 			mode: options.mode,
+			typeVersion: options.typeVersion,
 		});
 		options.tamper?.(run.context as unknown as Record<string, unknown>);
 		const delivery: Delivery = { response: run.response, logs: run.logs };
@@ -109,6 +110,7 @@ class N8nProcess {
 			processedData: this.db.processedData,
 			staticData: JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject,
 			mode: options.mode,
+			typeVersion: options.typeVersion,
 		});
 		try {
 			delivery.outputs = (await this.trigger.execute.call(execution.context)) as INodeExecutionData[][];
@@ -439,6 +441,41 @@ describe('the item and the outputs', () => {
 		const restarted = await n8n.restart();
 		const repeat = await restarted.deliver({ body: signed('route-1', 'declined') }, { routeByStatus: true });
 		expect(repeat.outputs?.map((output) => output.length)).toEqual(STATUSES.map(() => 0));
+	});
+
+	it('routes to the selected statuses’ outputs only (version 1.2), in the order of the outputs expression', async () => {
+		const n8n = await N8nProcess.start();
+		const routing = { routeByStatus: true, statuses: ['expired', 'completed'] };
+		const completed = await n8n.deliver({ body: signed('sel-1', 'completed') }, routing);
+		expect(completed.outputs?.map((output) => output.length)).toEqual([1, 0]);
+		const expired = await n8n.deliver({ body: signed('sel-2', 'expired') }, routing);
+		expect(expired.outputs?.map((output) => output.length)).toEqual([0, 1]);
+		expect(expired.outputs?.[1][0]).toMatchObject({ json: { status: 'expired' }, pairedItem: { item: 0 } });
+		// Not selected: acknowledged, nothing runs and nothing is claimed.
+		const granted = await n8n.deliver({ body: signed('sel-3', 'granted') }, routing);
+		expect(granted.outputs).toBeUndefined();
+		expect([...n8n.db.processedData.rows.values()].map((row) => row.data.length)).toEqual([2]);
+	});
+
+	it('keeps one output per status on a version 1.1 node, so its saved connections keep their statuses', async () => {
+		const n8n = await N8nProcess.start();
+		const old = await n8n.deliver({ body: signed('old-1', 'completed') }, { routeByStatus: true, statuses: ['expired', 'completed'] }, { typeVersion: 1.1 });
+		expect(old.outputs?.map((output) => output.length)).toEqual(STATUSES.map((s) => (s === 'completed' ? 1 : 0)));
+	});
+
+	it('does not claim an input item whose status is not one of its outputs (pinned or hand-made input)', async () => {
+		const { trigger } = await N8nProcess.start();
+		const processedData = new FakeProcessedData();
+		const execution = fakeTriggerExecuteContext({
+			nodeType: trigger,
+			parameters: { fetchSession: false, routeByStatus: true, statuses: ['completed'] },
+			items: [{ json: { uuid: 'pin-1', status: 'granted' } }, { json: { uuid: 'pin-2', status: 'completed' } }],
+			processedData,
+		});
+		const outputs = (await trigger.execute!.call(execution.context)) as INodeExecutionData[][];
+		expect(outputs.map((output) => output.map((item) => item.json.uuid))).toEqual([['pin-2']]);
+		expect([...processedData.rows.values()].map((row) => row.data.length)).toEqual([1]);
+		expect(execution.logs.join('\n')).toMatch(/input item 0 has status granted, which is not selected; skipped/);
 	});
 
 	it('an item that is not a callback (n8n’s placeholder after a webhook error) emits nothing', async () => {

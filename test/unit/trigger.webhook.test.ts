@@ -219,8 +219,8 @@ describe('Inbank Smart Rent Trigger description', () => {
 		expect(await methods.create.call(hook)).toBe(true);
 		expect(await methods.delete.call(hook)).toBe(true);
 	});
-	it('declares one version, not 1, and a subtitle in words', () => {
-		expect(description.version).toBe(1.1);
+	it('declares versions above 1, and a subtitle in words', () => {
+		expect(description.version).toEqual([1.1, 1.2]);
 		expect(description.subtitle).toMatch(/"signature": "Signed callbacks"/);
 		expect(description.subtitle).not.toMatch(/verification: /);
 	});

@@ -1,0 +1,115 @@
+import type { INode, INodeParameters, INodeProperties, INodeTypeDescription, TriggerPanelDefinition } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+
+/** What a merchant sees of the trigger in n8n's editor (issue 13, point 6). */
+
+const { description } = new InbankSmartRentTrigger();
+const property = (name: string): INodeProperties | undefined => description.properties.find((p) => p.name === name);
+const STATUSES = ['pending', 'granted', 'completed', 'cancelled', 'declined', 'expired'];
+
+/** The trigger's outputs as n8n computes them (NodeHelpers.getNodeOutputs over a real Workflow). */
+function outputsOf(parameters: INodeParameters, typeVersion = 1.2): Array<string | { type: string; displayName?: string }> {
+	const node: INode = {
+		id: 't',
+		name: 'Inbank Smart Rent Trigger',
+		type: 'n8n-nodes-inbank.inbankSmartRentTrigger',
+		typeVersion,
+		position: [0, 0],
+		parameters,
+	};
+	const nodeType = { description };
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) },
+	});
+	return NodeHelpers.getNodeOutputs(workflow, workflow.getNode(node.name)!, description as INodeTypeDescription) as never;
+}
+const names = (outputs: ReturnType<typeof outputsOf>) => outputs.map((output) => (typeof output === 'string' ? output : output.displayName));
+
+describe('the nodes panel entry (shared with the action node)', () => {
+	it('describes both nodes, not only the trigger', () => {
+		expect(description.description).not.toMatch(/^Starts the workflow/);
+		expect(description.description).toMatch(/POS sessions and contracts/);
+		expect(description.description).toMatch(/workflows that start when a POS session’s status changes/);
+	});
+});
+
+describe('the trigger panel', () => {
+	const panel = description.triggerPanel as TriggerPanelDefinition;
+	it('replaces n8n’s generic texts with the steps that make Inbank call the trigger', () => {
+		expect(typeof panel).toBe('object');
+		expect(panel.header).toMatch(/status callbacks/);
+		const { executionsHelp, activationHint } = panel as { executionsHelp: { active: string; inactive: string }; activationHint: { active: string; inactive: string } };
+		for (const text of [executionsHelp.active, executionsHelp.inactive, activationHint.inactive]) {
+			expect(text).toMatch(/Listen for test event/);
+			expect(text).toMatch(/<b>Test URL<\/b> as <b>Partner URLs → Callback URL<\/b>/);
+			expect(text).toMatch(/redirectUrl/);
+			expect(text).toMatch(/“Go to Inbank Smart Rent and create an event”: that means steps 2 and 3/);
+		}
+		expect(executionsHelp.inactive).toMatch(/publish the workflow and put the <b>Production URL<\/b>/);
+		expect(activationHint.active).toMatch(/listed under Executions, not here/);
+	});
+});
+
+describe('notices and callouts', () => {
+	it('shows the setup information as a callout, unlike the warnings', () => {
+		expect(property('productionUrlCallout')?.type).toBe('callout');
+		expect(property('productionUrlCallout')?.displayName).toMatch(/Production URL/);
+		expect(property('productionUrlNotice')).toBeUndefined();
+		for (const warning of ['insecureNotice', 'unverifiedStatusNotice']) expect(property(warning)?.type).toBe('notice');
+	});
+
+	it('shows the full Callback URL shape in Secret Token mode', () => {
+		const token = property('callbackToken');
+		expect(token?.hint).toBe('Callback URL to paste: https://YOUR-N8N/webhook/WEBHOOK-ID/callback?token=YOUR-CALLBACK-TOKEN');
+		const callout = property('tokenUrlCallout');
+		expect(callout?.type).toBe('callout');
+		expect(callout?.displayOptions?.show?.verification).toEqual(['urlToken']);
+		expect(callout?.displayName).toMatch(/<code>https:\/\/YOUR-N8N\/webhook\/WEBHOOK-ID\/callback\?token=YOUR-CALLBACK-TOKEN<\/code>/);
+	});
+
+	it('writes no angle brackets that n8n would take for an HTML tag', () => {
+		const texts = [
+			...description.properties.flatMap((p) => [p.displayName, p.hint ?? '', p.description ?? '']),
+			...Object.values((description.triggerPanel as TriggerPanelDefinition).executionsHelp as object),
+			...Object.values((description.triggerPanel as TriggerPanelDefinition).activationHint as object),
+		] as string[];
+		for (const text of texts) expect(text.replace(/<\/?(b|code|br \/)>/g, '')).not.toMatch(/[<>]/);
+	});
+});
+
+describe('the outputs, as n8n computes them from the outputs expression', () => {
+	it('is one output when routing is off', () => {
+		expect(outputsOf({ routeByStatus: false, statuses: ['completed'] })).toEqual(['main']);
+		expect(outputsOf({})).toEqual(['main']);
+	});
+
+	it('gives only the selected statuses an output, named after the status, in a fixed order', () => {
+		expect(outputsOf({ routeByStatus: true, statuses: ['expired', 'completed'] })).toEqual([
+			{ type: 'main', displayName: 'completed' },
+			{ type: 'main', displayName: 'expired' },
+		]);
+		expect(names(outputsOf({ routeByStatus: true }))).toEqual(STATUSES);
+	});
+
+	it('keeps all six outputs on a version 1.1 node, so saved connections keep their statuses', () => {
+		expect(names(outputsOf({ routeByStatus: true, statuses: ['expired', 'completed'] }, 1.1))).toEqual(STATUSES);
+	});
+
+	it('declares version 1.2 as the default and keeps 1.1', () => {
+		expect(description.version).toEqual([1.1, 1.2]);
+		expect(description.defaultVersion).toBe(1.2);
+	});
+});
+
+describe('changing the routed statuses', () => {
+	it('tells the user, on a routed 1.2 node, to check the connections; and a routed 1.1 node why it has six outputs', () => {
+		expect(property('routedOutputsNotice')?.displayOptions?.show).toEqual({ '@version': [1.2], routeByStatus: [true] });
+		expect(property('routedOutputsNotice')?.displayName).toMatch(/connections by output position/);
+		expect(property('allOutputsNotice')?.displayOptions?.show).toEqual({ '@version': [1.1], routeByStatus: [true] });
+	});
+});
