@@ -353,7 +353,8 @@ async function main() {
 				await ndv.locator(`[data-test-id="parameter-input-${shot.field}"]`).waitFor();
 				// Open Webhook URLs on the Production URL: what the merchant pastes into callbackUrl.
 				await ndv.getByText('Webhook URLs', { exact: true }).click();
-				await ndv.getByText('Production URL', { exact: true }).click();
+				// .first(): the panel's own steps (triggerPanel) name the Production URL too; the toggle comes first.
+				await ndv.getByText('Production URL', { exact: true }).first().click();
 				await ndv.getByText(`${PUBLIC_N8N_URL}webhook/`).first().waitFor();
 				await save(page, 'trigger-panel', { clip: await box(ndv) });
 			},

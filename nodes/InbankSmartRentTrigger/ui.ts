@@ -20,10 +20,10 @@ export const TOKEN_URL_SHAPE = 'https://YOUR-N8N/webhook/WEBHOOK-ID/callback?tok
  * display names reads it as one (n8n's own callouts, e.g. Telegram's, switch the rule off for it).
  */
 export const SETUP_CALLOUT =
-	'Paste this trigger’s <b>Production URL</b> (Webhook URLs above) into <b>Partner URLs → Callback URL</b> of POS Session → Create, and publish the workflow. To try it first: <b>Listen for test event</b>, create a POS session with the <b>Test URL</b> as Callback URL, and approve, decline or cancel it at its <code>redirectUrl</code>.';
+	'Paste this trigger’s <b>Production URL</b> (Webhook URLs above) into <b>Callback URL</b> of Inbank Smart Rent → POS Session → Create, and publish the workflow. To try it first: <b>Listen for test event</b>, create a POS session with the <b>Test URL</b> as Callback URL, and approve, decline or cancel it at its <code>redirectUrl</code>.';
 
 const TEST_STEPS =
-	'1. Click <b>Listen for test event</b>. 2. Create a POS session (Inbank Smart Rent → POS Session → Create) with this trigger’s <b>Test URL</b> as <b>Partner URLs → Callback URL</b> (add <code>?token=</code> and your token in Secret Token mode). 3. Open the session’s <code>redirectUrl</code> and approve, decline or cancel the application: Inbank then calls the Test URL. While it listens, n8n says “Go to Inbank Smart Rent and create an event”: that means steps 2 and 3.';
+	'1. Click <b>Listen for test event</b>. 2. Create a POS session (Inbank Smart Rent → POS Session → Create) with this trigger’s <b>Test URL</b> as <b>Callback URL</b> (add <code>?token=</code> and your token in Secret Token mode). 3. Open the session’s <code>redirectUrl</code> and approve, decline or cancel the application: Inbank then calls the Test URL. While it listens, n8n says “Go to Inbank Smart Rent and create an event”: that means steps 2 and 3.';
 
 /**
  * Replaces n8n's generic webhook texts ("Pull in events from …", "… make an event happen") with the

@@ -46,7 +46,7 @@ describe('the trigger panel', () => {
 		const { executionsHelp, activationHint } = panel as { executionsHelp: { active: string; inactive: string }; activationHint: { active: string; inactive: string } };
 		for (const text of [executionsHelp.active, executionsHelp.inactive, activationHint.inactive]) {
 			expect(text).toMatch(/Listen for test event/);
-			expect(text).toMatch(/<b>Test URL<\/b> as <b>Partner URLs → Callback URL<\/b>/);
+			expect(text).toMatch(/<b>Test URL<\/b> as <b>Callback URL<\/b>/);
 			expect(text).toMatch(/redirectUrl/);
 			expect(text).toMatch(/“Go to Inbank Smart Rent and create an event”: that means steps 2 and 3/);
 		}
