@@ -61,6 +61,14 @@ export async function packPackage() {
 	return packed;
 }
 
+/** A free loopback port that is not `port` (n8n needs two: its own and its task broker's). */
+export async function freePortOtherThan(port) {
+	for (;;) {
+		const other = await freePort();
+		if (other !== port) return other;
+	}
+}
+
 export async function freePort() {
 	return await new Promise((resolvePort, reject) => {
 		const server = createServer();
@@ -102,6 +110,7 @@ export class N8n {
 		});
 		const port = await freePort();
 		const instance = new N8n(runtime, home, port, keepHome, env);
+		instance.brokerPort = await freePortOtherThan(port);
 		instances.add(instance);
 		return instance;
 	}
@@ -124,7 +133,7 @@ export class N8n {
 			N8N_ENCRYPTION_KEY: 'inbank-e2e-encryption-key-000000',
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_PORT: String(this.port),
-			N8N_RUNNERS_BROKER_PORT: String(this.port + 1),
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			WEBHOOK_URL: `${this.baseUrl}/`,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -191,8 +200,26 @@ export class N8n {
 		return { ok: true, execution: parseExecution(result.output), output: result.output };
 	}
 
-	/** Starts `n8n start` and waits for readiness. */
+	/**
+	 * Starts `n8n start` and waits for readiness. The task broker's port is n8n's own business: when
+	 * another process took it between choosing and starting (seen in CI), n8n exits and we start it
+	 * again on another one. The main port stays: workflows and credentials may already name it.
+	 */
 	async start({ readyTimeoutMs = 120_000 } = {}) {
+		for (let attempt = 1; ; attempt++) {
+			const logStart = this.log().length;
+			try {
+				return await this.startOnce({ readyTimeoutMs });
+			} catch (error) {
+				const taken = /Task Broker's port \d+ is already in use/.test(`${error.message}\n${this.log().slice(logStart)}`);
+				if (!taken || attempt >= 3) throw error;
+				this.brokerPort = await freePortOtherThan(this.port);
+				log(`n8n's task broker port was taken; starting again with broker port ${this.brokerPort}`);
+			}
+		}
+	}
+
+	async startOnce({ readyTimeoutMs }) {
 		const logStream = createWriteStream(this.logFile, { flags: 'a' });
 		this.server = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], {
 			env: this.env,
