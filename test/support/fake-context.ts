@@ -173,20 +173,7 @@ export function fakeWebhookContext(opts: {
 	typeVersion?: number;
 }): FakeWebhookRun {
 	const description = opts.nodeType.description;
-	const node: INode = {
-		id: 'trigger-under-test',
-		name: 'Inbank Smart Rent Trigger',
-		type: `n8n-nodes-inbank.${description.name}`,
-		typeVersion: opts.typeVersion ?? 1.2,
-		position: [0, 0],
-		parameters: opts.parameters,
-		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
-		webhookId: 'b1f8d1f4-0000-4000-8000-000000000001',
-	};
-	const parameters = resolvedParameters(opts.nodeType, opts.parameters, node);
-	const logs: string[] = [];
-	const log = (level: string) => (message: string, meta?: object) =>
-		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	const { node, parameters, logs, log } = triggerUnderTest(description.name, opts);
 	const response: FakeWebhookRun['response'] = {};
 	const res = {
 		status(code: number) {
@@ -351,20 +338,7 @@ export function fakeTriggerExecuteContext(opts: {
 }): { context: IExecuteFunctions; logs: string[]; staticData: IDataObject } {
 	const description = opts.nodeType.description;
 	const workflowId = opts.workflowId ?? 'wf-1';
-	const node: INode = {
-		id: 'trigger-under-test',
-		name: 'Inbank Smart Rent Trigger',
-		type: `n8n-nodes-inbank.${description.name}`,
-		typeVersion: opts.typeVersion ?? 1.2,
-		position: [0, 0],
-		parameters: opts.parameters,
-		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
-		webhookId: 'b1f8d1f4-0000-4000-8000-000000000001',
-	};
-	const parameters = resolvedParameters(opts.nodeType, opts.parameters, node);
-	const logs: string[] = [];
-	const log = (level: string) => (message: string, meta?: object) =>
-		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	const { node, parameters, logs, log } = triggerUnderTest(description.name, opts);
 	const staticData = opts.staticData ?? {};
 	const context = {
 		getInputData: () => opts.items,
@@ -381,4 +355,26 @@ export function fakeTriggerExecuteContext(opts: {
 		helpers: opts.processedData === 'missing' ? {} : opts.processedData.helpers(workflowId, node.id),
 	};
 	return { context: context as unknown as IExecuteFunctions, logs, staticData };
+}
+
+/** The trigger node both fakes run (the webhook call and the execute() step), its resolved parameters and a log. */
+function triggerUnderTest(
+	typeName: string,
+	opts: { nodeType: INodeType; parameters: INodeParameters; typeVersion?: number },
+) {
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: 'Inbank Smart Rent Trigger',
+		type: `n8n-nodes-inbank.${typeName}`,
+		typeVersion: opts.typeVersion ?? 1.2,
+		position: [0, 0],
+		parameters: opts.parameters,
+		credentials: { inbankApi: { id: '1', name: 'Inbank' } },
+		webhookId: 'b1f8d1f4-0000-4000-8000-000000000001',
+	};
+	const parameters = resolvedParameters(opts.nodeType, opts.parameters, node);
+	const logs: string[] = [];
+	const log = (level: string) => (message: string, meta?: object) =>
+		logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	return { node, parameters, logs, log };
 }
