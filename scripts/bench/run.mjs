@@ -294,8 +294,10 @@ async function benchMicro() {
 		customerData: {},
 		customerContactData: { contact: { email: 'mari@example.com', mobile: '+37255555555' } },
 		merchants: {},
-		partnerUrls: { urls: { returnUrl: 'https://shop.example.com/r', cancelUrl: 'https://shop.example.com/c', callbackUrl: 'https://n8n.example.com/webhook/x/callback' } },
-		additionalFields: { purchaseReference: '1', userIp: '203.0.113.7' },
+		purchaseReference: '1',
+		callbackUrl: 'https://n8n.example.com/webhook/x/callback',
+		partnerUrls: { urls: { returnUrl: 'https://shop.example.com/r', cancelUrl: 'https://shop.example.com/c' } },
+		additionalFields: { userIp: '203.0.113.7' },
 	};
 	const once = () => {
 		const parsed = posSessionCreateRequest.safeParse(createBody.buildBodyFromFields((name, fallback) => parameters[name] ?? fallback));

@@ -66,7 +66,7 @@ export function ourNode(concurrency) {
 		period: 24,
 		assets: { asset: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15', netPrice: 449 }] },
 		purchaseDescription: '={{ "Order " + $json.i }}',
-		additionalFields: { purchaseReference: '={{ String($json.i) }}' },
+		purchaseReference: '={{ String($json.i) }}',
 	});
 }
 
