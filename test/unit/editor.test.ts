@@ -116,9 +116,11 @@ describe('2. the credential', () => {
 		expect(shown).not.toContain('127.0.0.1');
 	});
 
-	it('explains an unreachable host next to the Test button (n8n reports only the network code)', () => {
+	it('explains an unreachable host at the top of the form, under the test’s banner (n8n shows only the network code)', () => {
+		expect(credential.properties[0].name).toBe('unreachableNotice');
 		expect(field('unreachableNotice').type).toBe('notice');
-		expect(field('unreachableNotice').displayName).toMatch(/ECONNREFUSED.*check Environment, Country or Base URL/);
+		expect(field('unreachableNotice').displayName).toMatch(/ENOTFOUND, ECONNREFUSED.*cannot be reached: check Environment, Country and Base URL/);
+		expect(field('unreachableNotice').displayName.length).toBeLessThanOrEqual(150);
 	});
 });
 
