@@ -69,7 +69,8 @@ export class InbankApi implements ICredentialType {
 				{ name: 'Poland', value: 'pl' },
 			],
 			default: 'ee',
-			hint: 'Chooses the host: https://demo-api.inbank.{country code} for Demo, https://api.inbank.{country code} for Production (e.g. https://demo-api.inbank.ee). Lithuania’s host is not published by Inbank and is assumed.',
+			// One line: the Lithuanian caveat is in that option's own name and description.
+			hint: 'Host: https://demo-api.inbank.{country code} (Demo), https://api.inbank.{country code} (Production).',
 		},
 		{
 			displayName: 'Shop UUID',

@@ -61,7 +61,7 @@ export function routedItemHint(statuses: readonly PosSessionStatus[]): NodeExecu
 	// n8n names a tab after the output's displayName (the status) with its first letter capitalised.
 	const tabs = [...new Set(statuses)].map((status) => `<b>${status[0].toUpperCase()}${status.slice(1)} Branch</b>`);
 	return {
-		message: `This test event is under ${tabs.join(' and ')}: pick ${tabs.length > 1 ? 'those tabs' : 'that tab'} if another branch is shown.`,
+		message: `This test event is on the ${tabs.join(' and ')} ${tabs.length > 1 ? 'tabs: pick them' : 'tab: pick it'} if another branch is shown.`,
 		type: 'info',
 		location: 'outputPane',
 	};

@@ -107,13 +107,13 @@ describe('a routed test event in n8n’s real engine', () => {
 		const { hints, outputs } = await run({ routeByStatus: true }, ['granted']);
 		expect(outputs).toEqual([0, 1, 0, 0, 0, 0]);
 		expect(hints).toEqual([
-			{ message: 'This test event is under <b>Granted Branch</b>: pick that tab if another branch is shown.', type: 'info', location: 'outputPane' },
+			{ message: 'This test event is on the <b>Granted Branch</b> tab: pick it if another branch is shown.', type: 'info', location: 'outputPane' },
 		]);
 	});
 
 	it('names each tab once for several items', async () => {
 		const { hints } = await run({ routeByStatus: true, statuses: ['granted', 'completed'] }, ['completed', 'granted', 'completed']);
-		expect(hints.map((hint) => hint.message)).toEqual(['This test event is under <b>Completed Branch</b> and <b>Granted Branch</b>: pick those tabs if another branch is shown.']);
+		expect(hints.map((hint) => hint.message)).toEqual(['This test event is on the <b>Completed Branch</b> and <b>Granted Branch</b> tabs: pick them if another branch is shown.']);
 	});
 
 	it('says nothing with one output', async () => {
