@@ -208,7 +208,8 @@ async function main() {
 		for (const stop of stops.reverse())
 			await stop().catch((error) => say(`while stopping: ${error.message}`));
 	};
-	// Ctrl+C: test/e2e/lib/n8n.mjs kills n8n on SIGINT; the sandbox and Chromium end with this process.
+	// Ctrl+C / SIGTERM: test/e2e/lib/n8n.mjs stops n8n and removes its folder; the sandbox and Chromium end
+	// with this process.
 	try {
 		const runtime = await step('n8n runtime (cached by scripts/ensure-n8n.sh)', () =>
 			ensureRuntime(),
