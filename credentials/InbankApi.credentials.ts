@@ -23,6 +23,16 @@ export class InbankApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			// n8n reports a host that cannot be reached with the bare network code in its banner at the top
+			// of this form, and lets a credential test reword only HTTP answers: the meaning sits right
+			// under that banner, where the merchant looks.
+			displayName:
+				'Test says ENOTFOUND, ECONNREFUSED, ETIMEDOUT or EAI_AGAIN? Inbank’s host cannot be reached: check Environment, Country and Base URL.',
+			name: 'unreachableNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'API Key',
 			name: 'apiKey',
 			type: 'string',
@@ -59,7 +69,8 @@ export class InbankApi implements ICredentialType {
 				{ name: 'Poland', value: 'pl' },
 			],
 			default: 'ee',
-			hint: 'Chooses the host: https://demo-api.inbank.{country code} for Demo, https://api.inbank.{country code} for Production (e.g. https://demo-api.inbank.ee). Lithuania’s host is not published by Inbank and is assumed.',
+			// One line: the Lithuanian caveat is in that option's own name and description.
+			hint: 'Host: https://demo-api.inbank.{country code} (Demo), https://api.inbank.{country code} (Production).',
 		},
 		{
 			displayName: 'Shop UUID',
@@ -88,15 +99,6 @@ export class InbankApi implements ICredentialType {
 			placeholder: 'e.g. smart_rent_ee',
 			description:
 				'Optional. The Smart Rent product code Inbank assigned to the shop, used by every Inbank Smart Rent node whose Product Code is left empty',
-		},
-		{
-			// n8n reports a host that cannot be reached with the bare network code and lets a credential
-			// test reword only HTTP answers: the meaning is given here instead.
-			displayName:
-				'If the test fails with ECONNREFUSED, ENOTFOUND, ETIMEDOUT or EAI_AGAIN, the host cannot be reached: check Environment, Country or Base URL.',
-			name: 'unreachableNotice',
-			type: 'notice',
-			default: '',
 		},
 	];
 

@@ -3,9 +3,13 @@
 // real n8n with this package, imports the sandbox credential and the example workflows, places an
 // order through the shop checkout workflow, approves it on the sandbox's customer page as a customer
 // would, and shows the callbacks driving the full-flow workflow until the order is paid. Then it
-// stops everything it started. DEMO_KEEP_RUNNING=1 keeps n8n and the sandbox up to look around.
-import { ensureRuntime, packPackage } from '../test/e2e/lib/n8n.mjs';
-import { demoOrder, startFlow } from '../test/e2e/lib/flow.mjs';
+// stops everything it started. DEMO_KEEP_RUNNING=1 keeps n8n and the sandbox up to look around, with an
+// n8n owner account to sign in with; Ctrl+C or SIGTERM then stops both and removes n8n's folder.
+import { randomBytes } from 'node:crypto';
+
+import { DEFAULT_SHOP } from '../sandbox/server.mjs';
+import { ensureRuntime, onStopSignal, packPackage } from '../test/e2e/lib/n8n.mjs';
+import { CREDENTIAL, demoOrder, startFlow } from '../test/e2e/lib/flow.mjs';
 
 const t0 = Date.now();
 const seconds = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -14,6 +18,10 @@ const STEPS = 8;
 const step = (text) => console.log(`\n[${++stepNo}/${STEPS}] ${text}`);
 const info = (text) => console.log(`      ${text}`);
 process.env.E2E_QUIET = '1';
+const KEEP_RUNNING = process.env.DEMO_KEEP_RUNNING === '1';
+/** The editor's login: a fresh password each run (n8n asks for 8+ characters, a digit and a capital). */
+const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'Merchant', password: `Demo-${randomBytes(6).toString('hex')}-1` };
+let signalled = false;
 
 async function main() {
 	step('Preparing Node 24 and n8n 2.41.1 (downloaded once from the npm registry, then cached)');
@@ -25,13 +33,18 @@ async function main() {
 
 	step('Starting the Inbank sandbox and n8n with the package, the sandbox credential and the examples');
 	const flow = await startFlow({ examples: ['checkout', 'fullFlow'], log: (line) => info(line) });
-	const stop = async () => {
+	// SIGINT / SIGTERM: test/e2e/lib/n8n.mjs runs this, stops n8n, removes its folder, then exits.
+	onStopSignal(async () => {
+		signalled = true;
+		console.log('\nStopping n8n and the sandbox…');
 		await flow.stop();
-	};
-	process.once('SIGINT', () => stop().then(() => process.exit(130)));
+		console.log(`Stopped; removed ${flow.n8n.home}.`);
+	});
 	try {
+		await flow.n8n.setupOwner(OWNER);
 		info(`Inbank sandbox: ${flow.sandbox.url}`);
 		info(`n8n:            ${flow.n8n.baseUrl}   (workflows published: shop checkout, full Smart Rent flow)   (${seconds()})`);
+		info(`n8n login:      ${OWNER.email} / ${OWNER.password}   (owner account set up for this run)`);
 
 		const orderId = `DEMO-${Date.now().toString().slice(-6)}`;
 		step(`The shop's checkout sends order ${orderId} to n8n (example 1: Create POS session)`);
@@ -82,19 +95,28 @@ async function main() {
 		console.log(`  CRM notes          ${flow.crmNotes().filter((n) => n.order === orderId).map((n) => `"${n.note}"`).join(', ')}`);
 		console.log(`\nDemo finished in ${seconds()}: the order was created, approved, activated and paid.`);
 
-		if (process.env.DEMO_KEEP_RUNNING === '1') {
-			console.log(`\nStill running (DEMO_KEEP_RUNNING=1): n8n ${flow.n8n.baseUrl}, sandbox ${flow.sandbox.url}. Ctrl+C stops both.`);
-			await new Promise(() => {});
+		if (KEEP_RUNNING) {
+			console.log('\nStill running (DEMO_KEEP_RUNNING=1). Ctrl+C stops n8n and the sandbox and removes n8n\'s folder.');
+			console.log(`  n8n URL             ${flow.n8n.baseUrl}`);
+			console.log(`  n8n login           ${OWNER.email} / ${OWNER.password}`);
+			console.log(`  n8n folder          ${flow.n8n.home}`);
+			console.log(`  sandbox URL         ${flow.sandbox.url}`);
+			console.log(
+				`  sandbox credential  "${CREDENTIAL.name}" in n8n: Environment Demo, Country ${DEFAULT_SHOP.country}, Shop UUID ${DEFAULT_SHOP.uuid}, API key ${DEFAULT_SHOP.apiKey}, Base URL ${flow.sandbox.url}`,
+			);
+			return;
 		}
-	} finally {
-		if (process.env.DEMO_KEEP_RUNNING !== '1') {
-			await stop();
-			console.log('Stopped n8n and the sandbox.');
-		}
+	} catch (error) {
+		await flow.stop();
+		throw error;
 	}
+	await flow.stop();
+	console.log('Stopped n8n and the sandbox.');
 }
 
 main().catch((error) => {
+	// A stop by Ctrl+C / SIGTERM fails the step under way; that is not the demo failing.
+	if (signalled) return;
 	console.error(`\nDemo failed: ${error.message}`);
 	process.exitCode = 1;
 });

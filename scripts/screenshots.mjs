@@ -16,7 +16,13 @@ import { chromium } from 'playwright-core';
 
 import { DEFAULT_SHOP, startSandbox } from '../sandbox/server.mjs';
 import { ensureRuntime, N8n, PACKAGE_NAME, packPackage, REPO } from '../test/e2e/lib/n8n.mjs';
-import { CREDENTIAL, SHOTS, START_NODE, workflows } from './screenshots/workflows.mjs';
+import {
+	CREDENTIAL,
+	SHOTS,
+	START_NODE,
+	UNREACHABLE_CREDENTIAL,
+	workflows,
+} from './screenshots/workflows.mjs';
 
 const run = promisify(execFile);
 const OUT = process.env.SCREENSHOTS_OUT ?? join(REPO, 'docs', 'images');
@@ -101,6 +107,44 @@ async function save(page, name, options) {
 	});
 }
 const shots = [];
+/** The routed trigger's webhook id, from the imported workflow (its Test URL). */
+let triggerWebhookId;
+
+/** A POS session as a shop creates it, with `callbackUrl` as partnerUrls.callbackUrl. */
+async function createSession(sandbox, callbackUrl) {
+	const res = await fetch(`${sandbox.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
+		method: 'POST',
+		headers: {
+			authorization: `Bearer ${DEFAULT_SHOP.apiKey}`,
+			'content-type': 'application/json',
+		},
+		body: JSON.stringify({
+			productCode: 'smart_rent_demo',
+			currency: 'EUR',
+			locale: 'et-EE',
+			purchase: { purchaseReference: '1002', description: 'Order 1002: Apple iPhone 15 on Smart Rent' },
+			rentalApplicationData: {
+				assets: [
+					{
+						type: 'MODEL_BASED',
+						modelId: 'apple-iphone-15-128',
+						modelName: 'Apple iPhone 15 128GB',
+						netPrice: 449,
+					},
+				],
+				period: 24,
+			},
+			partnerUrls: {
+				returnUrl: 'https://shop.example.com/checkout/inbank-return',
+				cancelUrl: 'https://shop.example.com/checkout/inbank-cancel',
+				callbackUrl,
+			},
+		}),
+	});
+	const body = await res.json();
+	if (res.status !== 201) throw new Error(`creating the POS session answered ${res.status}: ${JSON.stringify(body)}`);
+	return body;
+}
 
 /** The smallest rectangle around the given boxes, with a margin, kept inside `bounds`. */
 function around(boxes, margin, bounds) {
@@ -164,7 +208,8 @@ async function main() {
 		for (const stop of stops.reverse())
 			await stop().catch((error) => say(`while stopping: ${error.message}`));
 	};
-	// Ctrl+C: test/e2e/lib/n8n.mjs kills n8n on SIGINT; the sandbox and Chromium end with this process.
+	// Ctrl+C / SIGTERM: test/e2e/lib/n8n.mjs stops n8n and removes its folder; the sandbox and Chromium end
+	// with this process.
 	try {
 		const runtime = await step('n8n runtime (cached by scripts/ensure-n8n.sh)', () =>
 			ensureRuntime(),
@@ -204,10 +249,25 @@ async function main() {
 						baseUrl: sandbox.url,
 					},
 				},
+				{
+					...UNREACHABLE_CREDENTIAL,
+					type: 'inbankApi',
+					// Port 9 (discard) on loopback: nothing listens, the connection is refused.
+					data: {
+						apiKey: DEFAULT_SHOP.apiKey,
+						environment: 'demo',
+						country: DEFAULT_SHOP.country,
+						shopUuid: DEFAULT_SHOP.uuid,
+						baseUrl: 'http://127.0.0.1:9',
+					},
+				},
 			]);
 			// The CRM notes of example 2 go nowhere: nothing runs them here.
 			const all = workflows(REPO, PACKAGE_NAME, { crmUrl: 'http://127.0.0.1:9' });
 			for (const workflow of all) nodeCounts.set(workflow.id, workflow.nodes.length);
+			triggerWebhookId = all
+				.find((workflow) => workflow.id === SHOTS.triggerTestEvent.workflow)
+				.nodes.find((node) => node.name === SHOTS.triggerTestEvent.node).webhookId;
 			await n8n.importWorkflows(all);
 		});
 		await step('start n8n', () => n8n.start());
@@ -331,6 +391,42 @@ async function main() {
 		);
 
 		await step(
+			'2b credential-unreachable: the credential test cannot reach the host',
+			async () => {
+				// A laptop-sized window: the explanation must be in view together with n8n's banner.
+				await page.setViewportSize({ width: 1280, height: 800 });
+				await page.goto(`/home/credentials/${SHOTS.credentialUnreachable.id}`);
+				const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+				const banner = dialog.getByText(/connect with these settings/);
+				await banner.waitFor();
+				// What a merchant opens to see why (n8n 2.x; 1.x shows its reason in the banner itself).
+				const more = dialog.getByText('More details', { exact: true });
+				if (await more.isVisible()) {
+					await more.click();
+					await dialog.getByText(/ECONNREFUSED/).filter({ hasNotText: 'Inbank’s host' }).first().waitFor();
+				}
+				const notice = dialog.getByText(/Inbank’s host cannot be reached/);
+				const modal = await box(page.locator('.el-dialog', { has: dialog }));
+				const bottom = Math.min(modal.y + modal.height, page.viewportSize().height);
+				for (const [what, locator] of [
+					['the banner', banner],
+					['the unreachable-host notice', notice],
+				]) {
+					const b = await box(locator);
+					if (b.y < modal.y || b.y + b.height > bottom)
+						throw new Error(`${what} is not in view with the credential open (${JSON.stringify(b)})`);
+				}
+				// Down to the API key: the banner and the notice are the picture's subject.
+				const apiKey = await box(dialog.locator('[data-test-id="parameter-input-apiKey"]'));
+				await save(page, 'credential-unreachable', {
+					clip: { ...modal, height: Math.round(apiKey.y + apiKey.height + 20 - modal.y) },
+				});
+				await page.keyboard.press('Escape');
+			},
+			page,
+		);
+
+		await step(
 			'3 trigger-routed: the trigger with one output per status, on the canvas',
 			async () => {
 				// A squarer view lets the canvas fit the six outputs at a readable zoom.
@@ -353,10 +449,56 @@ async function main() {
 				await ndv.locator(`[data-test-id="parameter-input-${shot.field}"]`).waitFor();
 				// Open Webhook URLs on the Production URL: what the merchant pastes into callbackUrl.
 				await ndv.getByText('Webhook URLs', { exact: true }).click();
-				// .first(): the panel's own steps (triggerPanel) name the Production URL too; the toggle comes first.
-				await ndv.getByText('Production URL', { exact: true }).first().click();
+				// In the parameters, where the toggle comes before the callout that names the Production URL too
+				// (the trigger panel's steps on the left name it as well).
+				await ndv
+					.locator('[data-test-id="node-parameters"]')
+					.getByText('Production URL', { exact: true })
+					.first()
+					.click();
 				await ndv.getByText(`${PUBLIC_N8N_URL}webhook/`).first().waitFor();
 				await save(page, 'trigger-panel', { clip: await box(ndv) });
+			},
+			page,
+		);
+
+		await step(
+			'3c trigger-test-event: a granted test event into the routed trigger, as a merchant tests it',
+			async () => {
+				await page.setViewportSize({ width: 1280, height: 1000 });
+				const shot = SHOTS.triggerTestEvent;
+				await openWorkflow(page, shot.workflow);
+				const ndv = await openNode(page, shot.node);
+				// The panel's texts name this button: it must read so in this n8n.
+				const button = ndv.locator('[data-test-id="trigger-execute-button"]');
+				const label = (await button.innerText()).trim();
+				if (label !== 'Execute step')
+					throw new Error(`the trigger's test button reads "${label}"; the panel says Execute step`);
+				await button.click();
+				await ndv
+					.locator('[data-test-id="trigger-listening"]')
+					.getByText('Go to Inbank Smart Rent and create an event')
+					.waitFor();
+				// Steps 2 and 3 of the panel: a POS session with the Test URL as Callback URL, approved
+				// on its redirectUrl (the sandbox then sends the signed callback and waits for n8n's answer).
+				const session = await createSession(
+					sandbox,
+					`${n8n.baseUrl}/webhook-test/${triggerWebhookId}/callback`,
+				);
+				const decision = await fetch(`${sandbox.url}/session/${session.uuid}/decision`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: 'decision=approve',
+					redirect: 'manual',
+				});
+				if (decision.status !== 303)
+					throw new Error(`the decision answered ${decision.status}: ${await decision.text()}`);
+				const tab = `${shot.status[0].toUpperCase()}${shot.status.slice(1)} Branch`;
+				await ndv
+					.locator('[data-test-id="output-panel"] [data-test-id="node-hint"]')
+					.getByText(tab)
+					.waitFor();
+				await save(page, 'trigger-test-event', { clip: await box(ndv) });
 			},
 			page,
 		);

@@ -14,7 +14,7 @@ import { claimDeliveries, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_R
 import type { PosSessionStatus } from './parse';
 import { quote } from './quote';
 import { acknowledge, buildItem, MIN_TOKEN_LENGTH, readSession, readSettings, refuse, verifyCallback } from './TriggerHelpers';
-import { COMBINED_DESCRIPTION, OUTPUTS_EXPRESSION, routedStatuses, SETUP_CALLOUT, TOKEN_URL_SHAPE, TRIGGER_PANEL } from './ui';
+import { COMBINED_DESCRIPTION, FETCH_SESSION_DESCRIPTION, OUTPUTS_EXPRESSION, routedItemHint, routedStatuses, SETUP_CALLOUT, TOKEN_URL_SHAPE, TRIGGER_PANEL } from './ui';
 
 const STATUS_OPTIONS = [
 	{ name: 'Cancelled', value: 'cancelled', description: 'The customer or the shop cancelled' },
@@ -171,8 +171,7 @@ export class InbankSmartRentTrigger implements INodeType {
 				name: 'fetchSession',
 				type: 'boolean',
 				default: true,
-				description:
-					'Whether to read the session from Inbank after accepting the callback and output Inbank’s record; where it disagrees with the callback, Inbank’s record wins and the item says so. Without a signature, a session that cannot be read is answered with HTTP 503 (Inbank sends it again later) and starts nothing.',
+				description: FETCH_SESSION_DESCRIPTION,
 			},
 			{
 				displayName:
@@ -292,6 +291,7 @@ export class InbankSmartRentTrigger implements INodeType {
 		// Editor test events run every time and leave no trace that could stop a production delivery.
 		if (mode === 'manual') {
 			for (const { index, status } of deliveries) outputs[route(status)].push({ json: items[index].json, pairedItem: { item: index } });
+			if (routed) this.addExecutionHints(routedItemHint(deliveries.map((delivery) => delivery.status)));
 			return outputs;
 		}
 

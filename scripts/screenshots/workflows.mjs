@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CREDENTIAL = { id: 'inbankShots0001', name: 'Inbank sandbox' };
+/** A credential whose host refuses connections (picture 2b: the credential test's network failure). */
+export const UNREACHABLE_CREDENTIAL = { id: 'inbankShots0002', name: 'Inbank, host unreachable' };
 /** The sandbox's product (sandbox/lib/config.mjs DEFAULT_PRODUCT). */
 const PRODUCT = 'smart_rent_demo';
 
@@ -203,12 +205,15 @@ export const SHOTS = {
 		lastField: 'categoryCode',
 	},
 	credential: { lastField: 'defaultProductCode' },
+	credentialUnreachable: { id: UNREACHABLE_CREDENTIAL.id, notice: 'unreachableNotice' },
 	triggerRouted: { workflow: WORKFLOW_IDS.trigger },
 	triggerPanel: {
 		workflow: WORKFLOW_IDS.trigger,
 		node: 'Inbank Smart Rent Trigger',
 		field: 'routeByStatus',
 	},
+	// A granted test event into the routed trigger (picture 3c): the output opens on another branch.
+	triggerTestEvent: { workflow: WORKFLOW_IDS.trigger, node: 'Inbank Smart Rent Trigger', status: 'granted' },
 	validationError: { workflow: WORKFLOW_IDS.invalid, node: 'Create POS session' },
 	lifecycle: { workflow: WORKFLOW_IDS.lifecycle },
 };

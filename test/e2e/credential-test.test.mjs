@@ -84,9 +84,11 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		// HTTP answers): the credential form says what it means, as the editor loads it from n8n.
 		const types = await fetch(`${n8n.baseUrl}/types/credentials.json`, { headers: headers() }).then((r) => r.json());
 		const inbank = types.find((type) => type.name === 'inbankApi');
-		const notice = inbank.properties.find((property) => property.name === 'unreachableNotice');
+		// First in the form: right under the banner that shows the code.
+		const notice = inbank.properties[0];
+		assert.equal(notice.name, 'unreachableNotice');
 		assert.equal(notice.type, 'notice');
-		assert.match(notice.displayName, /ECONNREFUSED.*check Environment, Country or Base URL/);
+		assert.match(notice.displayName, /ECONNREFUSED.*check Environment, Country and Base URL/);
 		// The Country hint is HTML in the editor: no <country> for it to swallow.
 		assert.doesNotMatch(inbank.properties.find((property) => property.name === 'country').hint, /[<>]/);
 	});

@@ -48,7 +48,7 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 						period: 24,
 						purchaseDescription: 'Sandbox order',
 						assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName: 'iPhone 15', netPrice: 449 }] },
-						additionalFields: { purchaseReference: 'SBX-1' },
+						purchaseReference: 'SBX-1',
 					},
 				],
 			], CREDENTIAL),

@@ -31,6 +31,8 @@ const createParameters = {
 		],
 	},
 	purchaseDescription: 'Order 1001',
+	purchaseReference: '1001',
+	callbackUrl: 'https://shop.example.com/cb',
 	customerData: { customer: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' } },
 	customerContactData: { contact: { email: 'mari@example.com', mobile: '+37255555555' } },
 	merchants: { merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: 'shop.example.com' }] },
@@ -38,11 +40,9 @@ const createParameters = {
 		urls: {
 			returnUrl: 'https://shop.example.com/return',
 			cancelUrl: 'https://shop.example.com/cancel',
-			callbackUrl: 'https://shop.example.com/cb',
 		},
 	},
-	// Purchase Reference and Callback URL in their places before issue 13: a saved workflow keeps working.
-	additionalFields: { purchaseReference: '1001', userIp: '203.0.113.7', grossTradeInAmount: 50 },
+	additionalFields: { userIp: '203.0.113.7', grossTradeInAmount: 50 },
 };
 
 

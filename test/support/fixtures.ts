@@ -36,6 +36,8 @@ export function fullFieldParameters(overrides: INodeParameters = {}): INodeParam
 			],
 		},
 		purchaseDescription: 'Order 1001',
+		purchaseReference: '1001',
+		callbackUrl: 'https://n8n.example.com/webhook/abc/inbank',
 		customerData: {
 			customer: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' },
 		},
@@ -45,13 +47,11 @@ export function fullFieldParameters(overrides: INodeParameters = {}): INodeParam
 			urls: {
 				returnUrl: 'https://shop.example.com/return',
 				cancelUrl: 'https://shop.example.com/cancel',
-				callbackUrl: 'https://n8n.example.com/webhook/abc/inbank',
 			},
 		},
 		additionalFields: {
 			validUntil: '2030-02-17T11:10:00+02:00',
 			userIp: '203.0.113.7',
-			purchaseReference: '1001',
 			purchaseAdditionalDetails: '{"channel":"web"}',
 			grossCampaignDiscount: 10,
 			grossTradeInAmount: '50.5',

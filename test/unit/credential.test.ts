@@ -35,15 +35,15 @@ describe('Inbank API credential', () => {
 	it('has the stable property names users see', () => {
 		expect(credential.name).toBe('inbankApi');
 		expect(credential.properties.map((p) => p.name)).toEqual([
+			'unreachableNotice',
 			'apiKey',
 			'environment',
 			'country',
 			'shopUuid',
 			'baseUrl',
 			'defaultProductCode',
-			'unreachableNotice',
 		]);
-		expect(credential.properties[0].typeOptions?.password).toBe(true);
+		expect(credential.properties[1].typeOptions?.password).toBe(true);
 		const environment = credential.properties.find((p) => p.name === 'environment');
 		expect(environment?.default).toBe('demo');
 		expect(environment?.options?.map((o) => (o as { value: string }).value).sort()).toEqual([...ENVIRONMENTS].sort());

@@ -116,9 +116,11 @@ describe('2. the credential', () => {
 		expect(shown).not.toContain('127.0.0.1');
 	});
 
-	it('explains an unreachable host next to the Test button (n8n reports only the network code)', () => {
+	it('explains an unreachable host at the top of the form, under the test’s banner (n8n shows only the network code)', () => {
+		expect(credential.properties[0].name).toBe('unreachableNotice');
 		expect(field('unreachableNotice').type).toBe('notice');
-		expect(field('unreachableNotice').displayName).toMatch(/ECONNREFUSED.*check Environment, Country or Base URL/);
+		expect(field('unreachableNotice').displayName).toMatch(/ENOTFOUND, ECONNREFUSED.*cannot be reached: check Environment, Country and Base URL/);
+		expect(field('unreachableNotice').displayName.length).toBeLessThanOrEqual(150);
 	});
 });
 
@@ -223,32 +225,35 @@ describe('4. Purchase Reference and Callback URL', () => {
 		});
 	});
 
-	it('a workflow saved with them in Additional Fields / Partner URLs keeps sending them', async () => {
-		const result = await createThroughExecute(
-			minimalFieldParameters({
-				additionalFields: { purchaseReference: 'old-1' },
-				partnerUrls: {
-					urls: { returnUrl: 'https://shop.test/r', cancelUrl: 'https://shop.test/c', callbackUrl: 'https://old.test/cb' },
-				},
-			}),
-		);
-		expect((result.body?.purchase as IDataObject).purchaseReference).toBe('old-1');
-		expect((result.body?.partnerUrls as IDataObject).callbackUrl).toBe('https://old.test/cb');
+	it('exist once each: nothing in Additional Fields or Partner URLs, no “Old Place” field anywhere', () => {
+		const names: string[] = [];
+		const displayNames: string[] = [];
+		const walk = (list: readonly unknown[]) => {
+			for (const entry of list as Array<INodeProperties & { values?: unknown[] }>) {
+				names.push(entry.name);
+				displayNames.push(entry.displayName);
+				if (Array.isArray(entry.options)) walk(entry.options);
+				if (Array.isArray(entry.values)) walk(entry.values);
+			}
+		};
+		walk(node.description.properties.filter((p) => (p.displayOptions?.show?.operation as string[] | undefined)?.includes('create')));
+		expect(names.filter((name) => name === 'purchaseReference')).toHaveLength(1);
+		expect(names.filter((name) => name === 'callbackUrl')).toHaveLength(1);
+		expect(displayNames.filter((name) => /old place/i.test(name))).toEqual([]);
 	});
 
-	it('the top-level value wins over the old place', async () => {
+	it('values under the removed places (Additional Fields, Partner URLs) are not sent', async () => {
 		const result = await createThroughExecute(
 			minimalFieldParameters({
-				purchaseReference: 'new-1',
-				callbackUrl: 'https://new.test/cb',
 				additionalFields: { purchaseReference: 'old-1' },
 				partnerUrls: {
 					urls: { returnUrl: 'https://shop.test/r', cancelUrl: 'https://shop.test/c', callbackUrl: 'https://old.test/cb' },
 				},
 			}),
 		);
-		expect((result.body?.purchase as IDataObject).purchaseReference).toBe('new-1');
-		expect((result.body?.partnerUrls as IDataObject).callbackUrl).toBe('https://new.test/cb');
+		expect(result.problems).toBeUndefined();
+		expect(result.body?.purchase as IDataObject).not.toHaveProperty('purchaseReference');
+		expect(result.body?.partnerUrls).toEqual({ returnUrl: 'https://shop.test/r', cancelUrl: 'https://shop.test/c' });
 	});
 
 	it('a Callback URL without Partner URLs names the return and cancel URLs it needs', async () => {

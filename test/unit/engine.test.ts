@@ -72,7 +72,8 @@ const createFields = {
 		],
 	},
 	partnerUrls: { urls: { returnUrl: 'https://shop.example.com/r', cancelUrl: 'https://shop.example.com/c' } },
-	additionalFields: { purchaseReference: '={{ $json.code ?? "none" }}', userIp: '203.0.113.7' },
+	purchaseReference: '={{ $json.code ?? "none" }}',
+	additionalFields: { userIp: '203.0.113.7' },
 	options: { concurrency: 2, timeout: 10 },
 };
 
@@ -94,13 +95,15 @@ describe("the per-run parameter cache reads what n8n's own getNodeParameter read
 			['insuranceUsed', true],
 			['inputMode', 'fields'],
 			['customerData', {}],
+			['purchaseReference'],
 		];
 		const out = await probe(createFields, reads);
 		expect(out).toHaveLength(3);
 		for (const item of out) expect(item.cached).toEqual(item.n8n);
 		// The probe sees real per-item values, not one value for all.
 		expect(out.map((item) => (item.n8n[3] as { value: unknown }).value)).toEqual([12, 24, 36]);
-		expect(out.map((item) => ((item.n8n[7] as { value: IDataObject }).value).purchaseReference)).toEqual(['a', 'b', 'none']);
+		expect(out.map((item) => (item.n8n[14] as { value: unknown }).value)).toEqual(['a', 'b', 'none']);
+		expect(out.map((item) => (item.n8n[7] as { value: IDataObject }).value)).toEqual(Array(3).fill({ userIp: '203.0.113.7' }));
 		expect((out[0].n8n[10] as { value: unknown }).value).toBe('et-EE');
 	});
 

@@ -164,7 +164,7 @@ describe('credential values that would leave the shop’s path or show a passwor
 describe('a cut-off 2xx answer to a changing request', () => {
 	it('Create: says the session may have been created and how to check, not to check the host', async () => {
 		answers = [{ status: 201, rawBody: `{"uuid":"${SESSION}","status":"pen` }];
-		const result = await run(minimalFieldParameters({ additionalFields: { purchaseReference: 'order-77' } }));
+		const result = await run(minimalFieldParameters({ purchaseReference: 'order-77' }));
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		expect(result.error?.message).toBe('Inbank answered HTTP 201 but its answer is cut off or not JSON: the request may have succeeded');
 		expect(result.error?.description).toContain('Do not send it again before checking whether it took effect: look for the session in the shop’s Inbank portal (purchase reference "order-77")');

@@ -375,7 +375,7 @@ describe('concurrency', () => {
 			return { status: 201, body: { uuid: `u-${n}`, status: 'pending', redirectUrl: `https://e.example/${n}` }, delayMs: 150, onSent: () => inFlight-- };
 		};
 		const parameters = Array.from({ length: 10 }, (_, i) =>
-			minimalFieldParameters({ additionalFields: { purchaseReference: `p-${i}` }, options: { concurrency: 4 } }),
+			minimalFieldParameters({ purchaseReference: `p-${i}`, options: { concurrency: 4 } }),
 		);
 		const result = await run(parameters);
 		expect(result.error).toBeUndefined();

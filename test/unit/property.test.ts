@@ -78,6 +78,8 @@ const fieldParameters = fc.record(
 		insuranceUsed: fc.oneof(fc.boolean(), junk),
 		assets: assets.map((asset) => ({ asset })),
 		purchaseDescription: text(['Order 1', 'Tellimus õun']),
+		purchaseReference: text(['1001']),
+		callbackUrl: text(['https://n8n.example.com/webhook/x/callback', '']),
 		customerData: fc.option(
 			fc.record({ customer: fc.record({ identityCode: text(['38001085718']), firstName: text(['Mari']), lastName: text(['Maasikas']), gender: fc.oneof(fc.constantFrom('', 'f', 'm'), junk) }, { requiredKeys: [] }) }),
 			{ nil: undefined },
@@ -87,7 +89,7 @@ const fieldParameters = fc.record(
 		partnerUrls: fc.option(
 			fc.record({
 				urls: fc.record(
-					{ returnUrl: text(['https://shop.example.com/r', 'http://ex ample.com/r', 'shop/return']), cancelUrl: text(['https://shop.example.com/c']), callbackUrl: text(['https://n8n.example.com/webhook/x/callback', '']) },
+					{ returnUrl: text(['https://shop.example.com/r', 'http://ex ample.com/r', 'shop/return']), cancelUrl: text(['https://shop.example.com/c']) },
 					{ requiredKeys: [] },
 				),
 			}),
@@ -97,7 +99,6 @@ const fieldParameters = fc.record(
 			{
 				validUntil: text(['2099-02-17T11:10:00+02:00', '2020-01-01T00:00:00Z', '2099-02-17T11:10:00']),
 				userIp: text(['203.0.113.7', '2001:db8::1', '999.1.1.1']),
-				purchaseReference: text(['1001']),
 				purchaseAdditionalDetails: text(['{"a":1}', '{"a":', '[1]']),
 				grossCampaignDiscount: price,
 				grossTradeInAmount: price,
@@ -129,11 +130,13 @@ const validFields = fc.record({
 	customerData: fc.option(fc.constant({ customer: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' } }), { nil: undefined }),
 	customerContactData: fc.option(fc.constant({ contact: { email: 'mari@example.com', mobile: '+37255555555' } }), { nil: undefined }),
 	partnerUrls: fc.option(fc.constant({ urls: { returnUrl: 'https://shop.example.com/r', cancelUrl: 'https://shop.example.com/c' } }), { nil: undefined }),
-	additionalFields: fc.record({ purchaseReference: fc.constant('1001'), userIp: fc.constant('203.0.113.7'), validUntil: fc.constant('2099-02-17T11:10:00+02:00'), grossTradeInAmount: fc.constant('50') }, { requiredKeys: [] }),
+	purchaseReference: fc.constantFrom('1001', ''),
+	callbackUrl: fc.constantFrom('https://n8n.example.com/webhook/x/callback', ''),
+	additionalFields: fc.record({ userIp: fc.constant('203.0.113.7'), validUntil: fc.constant('2099-02-17T11:10:00+02:00'), grossTradeInAmount: fc.constant('50') }, { requiredKeys: [] }),
 });
 /** A valid parameter set with one key replaced by something hostile. */
 const mutatedFields = fc
-	.tuple(validFields, fc.constantFrom('productCode', 'currency', 'locale', 'period', 'insuranceUsed', 'assets', 'purchaseDescription', 'customerData', 'partnerUrls', 'additionalFields'), junk)
+	.tuple(validFields, fc.constantFrom('productCode', 'currency', 'locale', 'period', 'insuranceUsed', 'assets', 'purchaseDescription', 'purchaseReference', 'callbackUrl', 'customerData', 'partnerUrls', 'additionalFields'), junk)
 	.map(([valid, key, value]) => ({ ...valid, [key]: value }));
 const anyFields = fc.oneof(validFields, mutatedFields, fieldParameters);
 

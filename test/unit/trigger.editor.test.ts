@@ -1,7 +1,9 @@
-import type { INode, INodeParameters, INodeProperties, INodeTypeDescription, TriggerPanelDefinition } from 'n8n-workflow';
+import type { INode, INodeParameters, IRun, INodeProperties, INodeTypeDescription, TriggerPanelDefinition } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { SETUP_CALLOUT } from '../../nodes/InbankSmartRentTrigger/ui';
+import { runWorkflow } from '../support/engine';
 
 /** What a merchant sees of the trigger in n8n's editor (issue 13, point 6). */
 
@@ -45,13 +47,79 @@ describe('the trigger panel', () => {
 		expect(panel.header).toMatch(/status callbacks/);
 		const { executionsHelp, activationHint } = panel as { executionsHelp: { active: string; inactive: string }; activationHint: { active: string; inactive: string } };
 		for (const text of [executionsHelp.active, executionsHelp.inactive, activationHint.inactive]) {
-			expect(text).toMatch(/Listen for test event/);
 			expect(text).toMatch(/<b>Test URL<\/b> as <b>Callback URL<\/b>/);
 			expect(text).toMatch(/redirectUrl/);
-			expect(text).toMatch(/“Go to Inbank Smart Rent and create an event”: that means steps 2 and 3/);
+			expect(text).toMatch(/“Go to Inbank Smart Rent and create an event” means steps 2 and 3/);
 		}
 		expect(executionsHelp.inactive).toMatch(/publish the workflow and put the <b>Production URL<\/b>/);
 		expect(activationHint.active).toMatch(/listed under Executions, not here/);
+	});
+
+	// n8n 2.41 and 1.123 both label the test button "Execute step" for any trigger but their own Webhook
+	// node ("Listen for test event" is that node's label only).
+	it('names the button the editor shows, Execute step', () => {
+		const { executionsHelp, activationHint } = panel as { executionsHelp: { active: string; inactive: string }; activationHint: { active: string; inactive: string } };
+		for (const text of [SETUP_CALLOUT, executionsHelp.active, executionsHelp.inactive, activationHint.active, activationHint.inactive]) {
+			expect(text).toMatch(/<b>Execute step<\/b>/);
+			expect(text).not.toMatch(/Listen for test event/i);
+		}
+	});
+
+	it('says where a routed test event’s item is (n8n may show an empty branch first)', () => {
+		const { executionsHelp, activationHint } = panel as { executionsHelp: { active: string; inactive: string }; activationHint: { active: string; inactive: string } };
+		for (const text of [executionsHelp.active, executionsHelp.inactive, activationHint.inactive]) {
+			expect(text).toMatch(/the item is under its status’s tab in the output; n8n may show an empty tab first/);
+		}
+	});
+
+	it('says test runs are listed under Executions and not remembered by the duplicate check (not “not recorded”)', () => {
+		const { executionsHelp } = panel as { executionsHelp: { inactive: string } };
+		expect(executionsHelp.inactive).toMatch(/Test runs are listed under Executions too; they always run, and the duplicate check does not remember them/);
+		expect(JSON.stringify(panel)).not.toMatch(/not recorded|not remembered as handled/);
+	});
+});
+
+describe('short texts in a narrow panel', () => {
+	const visible = (html: string) => html.replace(/<[^>]+>/g, '');
+	it('keeps the setup callout and Verify Then Fetch Session’s description at 200 characters or less', () => {
+		expect(visible(property('productionUrlCallout')!.displayName).length).toBeLessThanOrEqual(200);
+		expect(property('productionUrlCallout')!.displayName.length).toBeLessThanOrEqual(200);
+		expect(property('fetchSession')!.description!.length).toBeLessThanOrEqual(200);
+		expect(property('fetchSession')!.description).toMatch(/Inbank’s status wins over the callback’s.*HTTP 503 and start nothing/);
+	});
+});
+
+describe('a routed test event in n8n’s real engine', () => {
+	const TYPE = 'n8n-nodes-inbank.inbankSmartRentTrigger';
+	async function run(parameters: INodeParameters, statuses: string[], mode = 'manual') {
+		const nodeName = 'Inbank Smart Rent Trigger';
+		const result = await runWorkflow({
+			nodes: [{ id: 't', name: nodeName, type: TYPE, typeVersion: 1.2, position: [0, 0], parameters }],
+			nodeTypes: { [TYPE]: new InbankSmartRentTrigger() },
+			items: statuses.map((status, i) => ({ json: { uuid: `session-${i}`, status } })),
+			mode,
+		});
+		const task = (result as IRun).data.resultData.runData[nodeName][0];
+		return { hints: task.hints ?? [], outputs: (task.data?.main ?? []).map((items) => (items ?? []).length) };
+	}
+
+	it('puts the item on its status’s output and says, above the tabs, which tab holds it', async () => {
+		const { hints, outputs } = await run({ routeByStatus: true }, ['granted']);
+		expect(outputs).toEqual([0, 1, 0, 0, 0, 0]);
+		expect(hints).toEqual([
+			{ message: 'This test event is on the <b>Granted Branch</b> tab: pick it if another branch is shown.', type: 'info', location: 'outputPane' },
+		]);
+	});
+
+	it('names each tab once for several items', async () => {
+		const { hints } = await run({ routeByStatus: true, statuses: ['granted', 'completed'] }, ['completed', 'granted', 'completed']);
+		expect(hints.map((hint) => hint.message)).toEqual(['This test event is on the <b>Completed Branch</b> and <b>Granted Branch</b> tabs: pick them if another branch is shown.']);
+	});
+
+	it('says nothing with one output', async () => {
+		const { hints, outputs } = await run({ routeByStatus: false }, ['granted']);
+		expect(outputs).toEqual([1]);
+		expect(hints).toEqual([]);
 	});
 });
 

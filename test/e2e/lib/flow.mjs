@@ -29,9 +29,12 @@ export function loadExample(file, { n8nUrl, shopUrl, id }) {
 
 export async function startFlow({ examples = ['checkout', 'fullFlow'], log = () => {}, sandboxOptions = {} } = {}) {
 	const started = [];
-	const stopAll = async () => {
-		for (const stop of started.reverse()) await stop().catch(() => {});
-	};
+	// Once, also when a signal and the caller's own clean-up both ask for it.
+	let stopping;
+	const stopAll = () =>
+		(stopping ??= (async () => {
+			for (const stop of [...started].reverse()) await stop().catch(() => {});
+		})());
 	try {
 		const shop = await startRecorder((request) =>
 			request.path.startsWith('/checkout/')

@@ -82,14 +82,33 @@ export async function freePort() {
 }
 
 const instances = new Set();
+const signalStops = new Set();
+
+/**
+ * Runs `stop` (before the n8n instances are stopped) when this process gets SIGINT or SIGTERM, e.g. to
+ * close a sandbox. Returns a function that unregisters it.
+ */
+export function onStopSignal(stop) {
+	signalStops.add(stop);
+	return () => signalStops.delete(stop);
+}
+
+let stoppingOnSignal = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
-	process.once(signal, () => {
-		for (const instance of instances) instance.killNow();
-		process.exit(130);
+	process.on(signal, () => {
+		// One stop for all: Ctrl+C under `npm run` arrives twice (from the terminal, and forwarded by npm).
+		if (stoppingOnSignal) return;
+		stoppingOnSignal = true;
+		(async () => {
+			for (const stop of signalStops) await Promise.resolve().then(stop).catch(() => {});
+			// n8n gets SIGTERM and its folder is removed (stop()); SIGKILL only if that fails.
+			for (const instance of [...instances]) await instance.stop().catch(() => instance.killNow());
+		})().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
 	});
 }
 process.once('exit', () => {
 	for (const instance of instances) instance.killNow();
+	if (packed && process.env.E2E_KEEP !== '1') rmSync(dirname(packed), { recursive: true, force: true });
 });
 
 /**
@@ -183,6 +202,21 @@ export class N8n {
 	async publish(workflowId) {
 		if (N8N_MAJOR < 2) await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
 		else await this.cli(['publish:workflow', `--id=${workflowId}`]);
+	}
+
+	/**
+	 * Creates the owner account with n8n's owner setup (what the editor's first screen does), so that
+	 * the editor can be signed in to; returns the session cookie.
+	 */
+	async setupOwner(owner) {
+		const res = await fetch(`${this.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': 'inbank-e2e' },
+			body: JSON.stringify(owner),
+		});
+		if (res.status !== 200) throw new Error(`n8n's owner setup answered HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+		await res.arrayBuffer();
+		return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 	}
 
 	/**

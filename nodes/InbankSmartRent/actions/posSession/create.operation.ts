@@ -160,15 +160,6 @@ const properties: INodeProperties[] = [
 						placeholder: 'https://shop.example.com/inbank/cancel',
 						description: 'Where the customer is sent after cancelling the dialog on purpose',
 					},
-					{
-						displayName: 'Callback URL (Old Place)',
-						name: 'callbackUrl',
-						type: 'string',
-						default: '',
-						placeholder: 'https://n8n.example.com/webhook/…',
-						description:
-							'Kept for workflows saved before Callback URL became its own field above: used only when that field is empty. Use the field above.',
-					},
 				],
 			},
 		],
@@ -327,15 +318,6 @@ const properties: INodeProperties[] = [
 				type: 'json',
 				default: '{}',
 				description: 'Details of the order not covered by other fields (purchase.additionalDetails)',
-			},
-			{
-				displayName: 'Purchase Reference (Old Place)',
-				name: 'purchaseReference',
-				type: 'string',
-				default: '',
-				placeholder: '1001',
-				description:
-					'Kept for workflows saved before Purchase Reference became its own field above: used only when that field is empty. Use the field above.',
 			},
 			{
 				displayName: 'User IP',

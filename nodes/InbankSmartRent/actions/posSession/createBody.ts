@@ -144,9 +144,7 @@ export function buildBodyFromFields(get: (name: string, fallback?: unknown) => u
 	const merchants = (get('merchants', {}) as IDataObject)?.merchant as IDataObject[] | undefined;
 	const urls = (get('partnerUrls', {}) as IDataObject)?.urls as IDataObject | undefined;
 	const integrationInfo = currentIntegrationInfo(parseJsonParameter(fields.integrationInfo, 'integrationInfo'));
-	// Top-level since 0.1; workflows saved before keep them in Additional Fields / Partner URLs.
-	const purchaseReference = text(get('purchaseReference', '')) ?? text(fields.purchaseReference);
-	const callbackUrl = text(get('callbackUrl', '')) ?? text(urls?.callbackUrl);
+	const callbackUrl = text(get('callbackUrl', ''));
 
 	const body: Record<string, unknown> = {
 		productCode: get('productCode'),
@@ -166,7 +164,7 @@ export function buildBodyFromFields(get: (name: string, fallback?: unknown) => u
 			? { email: contact.email ?? '', mobile: contact.mobile ?? '' }
 			: undefined,
 		purchase: {
-			purchaseReference,
+			purchaseReference: text(get('purchaseReference', '')),
 			description: get('purchaseDescription'),
 			additionalDetails: emptyObjectToUndefined(
 				parseJsonParameter(fields.purchaseAdditionalDetails, 'purchase.additionalDetails'),
