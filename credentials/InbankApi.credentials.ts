@@ -136,7 +136,7 @@ export class InbankApi implements ICredentialType {
 			// n8n reports a host that cannot be reached with the bare network code and lets a credential
 			// test reword only HTTP answers: the meaning is given here instead.
 			displayName:
-				'If the test fails with ECONNREFUSED, ENOTFOUND, ETIMEDOUT or EAI_AGAIN, the host cannot be reached: check Environment, Country or Base URL. ERR_INVALID_URL: Base URL is http:// for a host outside this machine and private networks (nothing was sent; use https:// or turn on Allow Unencrypted HTTP).',
+				'If the test fails with ECONNREFUSED, ENOTFOUND, ETIMEDOUT or EAI_AGAIN, the host cannot be reached: check Environment, Country or Base URL. ERR_INVALID_URL or "Invalid URL": Base URL is http:// for a host outside this machine and private networks (nothing was sent; use https:// or turn on Allow Unencrypted HTTP).',
 			name: 'unreachableNotice',
 			type: 'notice',
 			default: '',

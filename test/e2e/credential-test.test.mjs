@@ -111,9 +111,11 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 			// n8n 2.x fails the test on the redirect status, with the credential's words.
 			assert.equal(result.status, 'Error', JSON.stringify(result));
 			assert.match(result.message, /redirect \(HTTP 302\), which was not followed/);
+		} else {
+			// n8n 1.x cannot fail a declarative test on a status it was told to accept: it reports the 302 as a
+			// connection, but sends nothing on (the node itself then refuses the redirect).
+			assert.equal(result.status, 'OK', JSON.stringify(result));
 		}
-		// n8n 1.x has no way to fail a declarative test on a status it ignores: it reports the 302 as a
-		// connection, but sends nothing on (the node itself then refuses the redirect).
 	});
 
 	it('does not contact an http:// Base URL for a public host without Allow Unencrypted HTTP', async () => {
@@ -121,9 +123,10 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		const result = await testCredential({ ...good(), baseUrl: `http://inbank-proxy.invalid:${port}` });
 		assert.equal(result.status, 'Error');
 		// The credential's expression leaves n8n no URL to send to; the form's notice says what the code means.
-		assert.equal(result.message, 'ERR_INVALID_URL');
+		// n8n 2.x shows the error's code, n8n 1.x its message.
+		assert.match(result.message, /^(ERR_INVALID_URL|Invalid URL)$/);
 		const types = await fetch(`${n8n.baseUrl}/types/credentials.json`, { headers: headers() }).then((r) => r.json());
 		const notice = types.find((type) => type.name === 'inbankApi').properties.find((property) => property.name === 'unreachableNotice');
-		assert.match(notice.displayName, /ERR_INVALID_URL: Base URL is http:\/\/ for a host outside this machine and private networks/);
+		assert.match(notice.displayName, /ERR_INVALID_URL or "Invalid URL": Base URL is http:\/\/ for a host outside this machine and private networks/);
 	});
 });
