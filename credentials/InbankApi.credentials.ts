@@ -1,4 +1,6 @@
 import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -11,6 +13,37 @@ import { BASE_URL_EXPRESSION } from '../nodes/InbankSmartRent/transport/hosts';
 
 /** A session uuid that cannot exist: looking it up proves key and shop without creating anything. */
 export const CREDENTIAL_PROBE_SESSION_UUID = '00000000-0000-4000-8000-000000000000';
+
+/** The redirect statuses: the credential test fails on each instead of following it. */
+const REDIRECT_STATUSES = [300, 301, 302, 303, 304, 305, 307, 308];
+
+const UNAUTHORIZED =
+	'Inbank did not accept the API key (HTTP 401). Check that it is copied whole and that Environment matches the key (demo keys only work on demo hosts).';
+const FORBIDDEN =
+	'The API key is valid but not for this shop (HTTP 403). Check Shop UUID: it must be the shop the key was issued for.';
+
+const rules: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	...REDIRECT_STATUSES.map(
+		(status): IAuthenticateRuleResponseCode => ({
+			type: 'responseCode',
+			properties: {
+				value: status,
+				message: `The host answered with a redirect (HTTP ${status}), which was not followed: Inbank's API does not redirect, and the API key must not go elsewhere. Check Base URL (or Environment and Country): it must be the address the API answers at.`,
+			},
+		}),
+	),
+	...[
+		['unauthorized', UNAUTHORIZED],
+		['Unauthorized', UNAUTHORIZED],
+		['User is not authorized to access this resource with an explicit deny', FORBIDDEN],
+		['Forbidden', FORBIDDEN],
+	].map(
+		([value, message]): IAuthenticateRuleResponseSuccessBody => ({
+			type: 'responseSuccessBody',
+			properties: { key: 'message', value, message },
+		}),
+	),
+];
 
 export class InbankApi implements ICredentialType {
 	name = 'inbankApi';
@@ -27,7 +60,7 @@ export class InbankApi implements ICredentialType {
 			// of this form, and lets a credential test reword only HTTP answers: the meaning sits right
 			// under that banner, where the merchant looks.
 			displayName:
-				'Test says ENOTFOUND, ECONNREFUSED, ETIMEDOUT or EAI_AGAIN? Inbank’s host cannot be reached: check Environment, Country and Base URL.',
+				'Test says ENOTFOUND, ECONNREFUSED, ETIMEDOUT or EAI_AGAIN? Inbank’s host cannot be reached: check Environment, Country and Base URL. ERR_INVALID_URL or “Invalid URL”: Base URL is http:// outside private networks (nothing was sent; use https:// or Allow Unencrypted HTTP).',
 			name: 'unreachableNotice',
 			type: 'notice',
 			default: '',
@@ -90,6 +123,16 @@ export class InbankApi implements ICredentialType {
 			placeholder: 'e.g. https://inbank-sandbox.example.com',
 			description:
 				'Optional. When set, replaces the host chosen by Environment and Country: for the local Inbank sandbox, a proxy, or a host Inbank gave you. Host and optional path only (no ?query or #fragment); a user:password@ in it is never shown.',
+			hint: 'Use https://. http:// sends the API key unencrypted and is accepted only for this machine (localhost, 127.x.x.x, [::1]) or a private network (10.x.x.x, 172.16–31.x.x, 192.168.x.x, [fc00::/7]), unless Allow Unencrypted HTTP is on. Redirects are never followed.',
+		},
+		{
+			displayName: 'Allow Unencrypted HTTP',
+			name: 'allowUnencryptedHttp',
+			type: 'boolean',
+			default: false,
+			displayOptions: { hide: { baseUrl: [''] } },
+			description:
+				'Whether an http:// Base URL may name a host outside this machine and private networks (for example a sandbox in another container, by name). The API key, which also signs Inbank’s callbacks, then crosses that network unencrypted.',
 		},
 		{
 			displayName: 'Default Product Code',
@@ -124,45 +167,15 @@ export class InbankApi implements ICredentialType {
 			url: `=/partner/v3/shops/{{encodeURIComponent($credentials.shopUuid.trim())}}/pos-sessions/${CREDENTIAL_PROBE_SESSION_UUID}`,
 			method: 'GET',
 			json: true,
-			ignoreHttpStatusErrors: true,
+			// The key goes to the credential's host only: n8n follows redirects by default and keeps the
+			// Authorization header across origins.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			// Every answer goes to the rules below (404 is the success), except a redirect, which fails the
+			// test (n8n 2.x; n8n 1.x ignores every status: the redirect is still not followed).
+			ignoreHttpStatusErrors: { ignore: true, except: REDIRECT_STATUSES },
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'message',
-					value: 'unauthorized',
-					message:
-						'Inbank did not accept the API key (HTTP 401). Check that it is copied whole and that Environment matches the key (demo keys only work on demo hosts).',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'message',
-					value: 'Unauthorized',
-					message:
-						'Inbank did not accept the API key (HTTP 401). Check that it is copied whole and that Environment matches the key (demo keys only work on demo hosts).',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'message',
-					value: 'User is not authorized to access this resource with an explicit deny',
-					message:
-						'The API key is valid but not for this shop (HTTP 403). Check Shop UUID: it must be the shop the key was issued for.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'message',
-					value: 'Forbidden',
-					message:
-						'The API key is valid but not for this shop (HTTP 403). Check Shop UUID: it must be the shop the key was issued for.',
-				},
-			},
-		],
+		// n8n checks each rule by its type; its typing wants an array of one kind.
+		rules: rules as IAuthenticateRuleResponseSuccessBody[],
 	};
 }

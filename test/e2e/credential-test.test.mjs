@@ -1,11 +1,17 @@
 // The Inbank API credential's "Test" button in a real n8n (its REST endpoint, as the editor calls
 // it), against the Inbank sandbox: a good key and shop pass without creating anything; a wrong key, a
-// key for another shop and an unreachable host each fail with a message saying which.
+// key for another shop and an unreachable host each fail with a message saying which; a redirecting
+// Base URL never gets the key sent on, and an http:// Base URL for a public host is not contacted.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { createRequire } from 'node:module';
+
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
-import { freePort, N8n } from './lib/n8n.mjs';
+import { freePort, N8N_VERSION, N8n } from './lib/n8n.mjs';
+
+const require = createRequire(import.meta.url);
+const { startRecorder } = require('../support/http-recorder.js');
 
 const OTHER_SHOP = { uuid: 'c0ffee00-0000-4000-8000-000000000002', apiKey: 'other-shop-api-key', country: 'ee' };
 
@@ -13,6 +19,8 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 	let n8n;
 	let sandbox;
 	let cookie;
+	let elsewhere;
+	let redirector;
 	const headers = () => ({ 'content-type': 'application/json', 'browser-id': 'inbank-e2e', ...(cookie ? { cookie } : {}) });
 
 	/** Saves the credential as the editor does, then presses "Test". */
@@ -37,6 +45,8 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 
 	before(async () => {
 		sandbox = await startSandbox({ port: 0, shops: [DEFAULT_SHOP, OTHER_SHOP] });
+		elsewhere = await startRecorder(() => ({ status: 404, body: { message: 'not_found' } }));
+		redirector = await startRecorder((request) => ({ status: 302, headers: { location: `${elsewhere.baseUrl}${request.url}` } }));
 		n8n = await N8n.create();
 		await n8n.start();
 		const res = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
@@ -50,6 +60,8 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 	after(async () => {
 		await n8n?.stop();
 		await sandbox?.close();
+		await redirector?.close();
+		await elsewhere?.close();
 	});
 
 	const good = () => ({ apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url });
@@ -91,5 +103,32 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		assert.match(notice.displayName, /ECONNREFUSED.*check Environment, Country and Base URL/);
 		// The Country hint is HTML in the editor: no <country> for it to swallow.
 		assert.doesNotMatch(inbank.properties.find((property) => property.name === 'country').hint, /[<>]/);
+	});
+
+	it('does not follow a redirecting Base URL: the key never reaches the other origin', async () => {
+		const result = await testCredential({ ...good(), baseUrl: redirector.baseUrl });
+		assert.equal(redirector.requests.length, 1);
+		assert.equal(elsewhere.requests.length, 0, JSON.stringify(elsewhere.requests.map((request) => request.headers)));
+		if (Number(N8N_VERSION.split('.')[0]) >= 2) {
+			// n8n 2.x fails the test on the redirect status, with the credential's words.
+			assert.equal(result.status, 'Error', JSON.stringify(result));
+			assert.match(result.message, /redirect \(HTTP 302\), which was not followed/);
+		} else {
+			// n8n 1.x cannot fail a declarative test on a status it was told to accept: it reports the 302 as a
+			// connection, but sends nothing on (the node itself then refuses the redirect).
+			assert.equal(result.status, 'OK', JSON.stringify(result));
+		}
+	});
+
+	it('does not contact an http:// Base URL for a public host without Allow Unencrypted HTTP', async () => {
+		const port = await freePort();
+		const result = await testCredential({ ...good(), baseUrl: `http://inbank-proxy.invalid:${port}` });
+		assert.equal(result.status, 'Error');
+		// The credential's expression leaves n8n no URL to send to; the form's notice says what the code means.
+		// n8n 2.x shows the error's code, n8n 1.x its message.
+		assert.match(result.message, /^(ERR_INVALID_URL|Invalid URL)$/);
+		const types = await fetch(`${n8n.baseUrl}/types/credentials.json`, { headers: headers() }).then((r) => r.json());
+		const notice = types.find((type) => type.name === 'inbankApi').properties.find((property) => property.name === 'unreachableNotice');
+		assert.match(notice.displayName, /ERR_INVALID_URL or "Invalid URL": Base URL is http:\/\/ for a host outside this machine and private networks/);
 	});
 });

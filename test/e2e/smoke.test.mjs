@@ -14,6 +14,8 @@ const { version } = require('../../package.json');
 const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
 const KEY = `sk_smoke_${randomBytes(12).toString('hex')}`;
 const CREDENTIAL = { id: 'inbankSmoke0001', name: 'Inbank stand-in' };
+const REDIRECTING = { id: 'inbankSmoke0002', name: 'Inbank behind a redirect' };
+const SESSION = '5e3a459a-aada-4d81-b6ad-09cb9483c8bf';
 
 const createParameters = {
 	resource: 'posSession',
@@ -49,8 +51,13 @@ const createParameters = {
 describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 	let n8n;
 	let inbank;
+	// A Base URL that redirects to another origin, which answers as a forger would.
+	let elsewhere;
+	let redirector;
 
 	before(async () => {
+		elsewhere = await startRecorder(() => ({ status: 200, body: { uuid: SESSION, status: 'completed', paid: true } }));
+		redirector = await startRecorder((request) => ({ status: 302, headers: { location: `${elsewhere.baseUrl}${request.url}` } }));
 		inbank = await startRecorder((request) =>
 			request.headers.authorization === `Bearer ${KEY}`
 				? {
@@ -62,18 +69,22 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 		n8n = await N8n.create();
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
+			{ ...REDIRECTING, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: redirector.baseUrl } },
 		]);
 		const invalid = structuredClone(createParameters);
 		invalid.assets.asset[0] = { type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'iPhone 15 128GB', netPrice: 799.9 };
 		await n8n.importWorkflows([
 			chainWorkflow('smokeCreateOk01', [['Create POS session', createParameters]], CREDENTIAL),
 			chainWorkflow('smokeCreateBad1', [['Create POS session', invalid]], CREDENTIAL),
+			chainWorkflow('smokeRedirect01', [['Get POS session', { resource: 'posSession', operation: 'get', sessionUuid: SESSION }]], REDIRECTING),
 		]);
 	});
 
 	after(async () => {
 		await n8n?.stop();
 		await inbank?.close();
+		await redirector?.close();
+		await elsewhere?.close();
 	});
 
 	it('sends exactly the body the seed describes and outputs the session', async () => {
@@ -141,6 +152,19 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 		// (n8n's editor renders it as HTML, where plain line breaks would run together).
 		assert.match(text, /Invalid POS session request: Assets → Asset Type \(rentalApplicationData\.assets\[0\]\.type\): must be Model Based/);
 		assert.match(String(error?.description), /^No request was sent to Inbank\.\n<ul>\n(<li>[^\n]*<\/li>\n)+<\/ul>$/);
+	});
+
+	it('does not follow a redirecting Base URL: the bearer key never reaches the other origin', async () => {
+		const run = await n8n.execute('smokeRedirect01');
+		assert.equal(run.ok, false, run.output.slice(-2000));
+		assert.equal(redirector.requests.length, 1);
+		assert.equal(redirector.requests[0].headers.authorization, `Bearer ${KEY}`);
+		assert.equal(elsewhere.requests.length, 0, JSON.stringify(elsewhere.requests.map((request) => request.headers)));
+		assert.equal(nodeOutput(run.execution, 'Get POS session'), undefined);
+		const error = nodeError(run.execution, 'Get POS session');
+		const text = JSON.stringify(error ?? run.output);
+		assert.match(text, new RegExp(`answered with a redirect \\(HTTP 302\\) to host \\\\?"127\\.0\\.0\\.1:${elsewhere.port}\\\\?"; it was not followed`));
+		assert.doesNotMatch(text, /paid/);
 	});
 
 	it('never shows the API key in n8n output or logs', () => {

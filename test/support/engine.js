@@ -18,6 +18,9 @@ if (!process.env.N8N_USER_FOLDER) {
 process.env.N8N_ENCRYPTION_KEY ??= 'engine-harness-only';
 
 const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+// n8n-core's own helpers.httpRequestWithAuthentication (not exported from its index): the credential's
+// authenticate, n8n's HTTP client with its redirect, timeout and URL handling, n8n's error wrapping.
+const { httpRequestWithAuthentication } = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication');
 const { ICredentialsHelper, Workflow } = require('n8n-workflow');
 
 class CredentialsHelper extends ICredentialsHelper {
@@ -136,4 +139,18 @@ function resultOf(run, nodeName) {
 	return { items: task?.data?.main?.[0] ?? [], error: task?.error ?? run.data.resultData.error };
 }
 
-module.exports = { runWorkflow, resultOf };
+/**
+ * One request through n8n-core's real httpRequestWithAuthentication, outside a workflow run: for the
+ * test contexts (fake-context.ts) that stand in for n8n's execute and webhook contexts.
+ * @param {object} node the INode making the request; @param {object} credentialType a credential type instance
+ * @param {object} credentialData its decrypted data; @param {object} options IHttpRequestOptions
+ */
+async function n8nHttpRequestWithAuthentication(node, credentialType, credentialData, options) {
+	const additionalData = { credentialsHelper: new CredentialsHelper({ [credentialType.name]: credentialData }, [credentialType]) };
+	const context = { getNode: () => node, helpers: {} };
+	return await httpRequestWithAuthentication.call(context, credentialType.name, options, undefined, node, additionalData, {
+		credentialsDecrypted: { id: credentialType.name, name: credentialType.name, type: credentialType.name, data: credentialData },
+	});
+}
+
+module.exports = { runWorkflow, resultOf, n8nHttpRequestWithAuthentication };

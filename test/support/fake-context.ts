@@ -10,15 +10,17 @@ import type {
 	INodeType,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeHelpers, sleep } from 'n8n-workflow';
+import { NodeHelpers, sleep } from 'n8n-workflow';
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
+import { n8nHttpRequestWithAuthentication } from './engine';
 
 /**
  * An IExecuteFunctions that behaves as n8n's does for what this package uses: parameters with the
  * defaults n8n itself fills in (NodeHelpers.getNodeParameters), credentials, Continue On Fail, and
- * httpRequestWithAuthentication applying the credential's `authenticate` and sending a real HTTP request.
- * The real engine is exercised by the real-n8n smoke test (test/e2e).
+ * httpRequestWithAuthentication as n8n-core's own helper (the credential's `authenticate`, then n8n's HTTP
+ * client): a real HTTP request, with n8n's redirect, timeout and error handling. The whole engine is
+ * exercised by engine.js / test/unit/engine.test.ts and by the real-n8n tests (test/e2e).
  */
 export interface FakeRun {
 	context: IExecuteFunctions;
@@ -79,10 +81,11 @@ export function fakeExecuteContext(opts: {
 			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
 				if (type !== credentialType.name) throw new Error(`unexpected credential type ${type}`);
 				httpCalls.push(options);
-				// As n8n does: the credential type's authenticate function adds the bearer header.
-				const authenticated = await credentialType.authenticate(opts.credentials, options);
-				if (opts.respond) return { headers: {}, ...opts.respond(authenticated) };
-				return await sendLikeN8n(authenticated, node);
+				if (opts.respond) {
+					// As n8n does: the credential type's authenticate function adds the bearer header.
+					return { headers: {}, ...opts.respond(await credentialType.authenticate(opts.credentials, options)) };
+				}
+				return await sendLikeN8n(options, node, opts.credentials);
 			},
 		},
 	};
@@ -90,61 +93,11 @@ export function fakeExecuteContext(opts: {
 }
 
 /**
- * Sends the request the way n8n's axios-based helper does for the options this package uses: JSON
- * body, Accept header, timeout, qs, returnFullResponse, ignoreHttpStatusErrors and text encoding.
+ * Sends the request through n8n-core's real HTTP helper (test/support/engine.js): n8n's redirect,
+ * timeout, userinfo and error handling, not an imitation of them.
  */
-async function sendLikeN8n(options: IHttpRequestOptions, node: INode) {
-	const url = new URL(options.url);
-	for (const [key, value] of Object.entries(options.qs ?? {})) {
-		if (value !== undefined) url.searchParams.set(key, String(value));
-	}
-	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key] = String(value);
-	if (options.json) headers.Accept = 'application/json';
-	let body: string | undefined;
-	if (options.body !== undefined && options.method !== 'GET') {
-		body = JSON.stringify(options.body);
-		headers['Content-Type'] = 'application/json';
-	}
-	let response: Response;
-	try {
-		response = await fetch(url, {
-			method: options.method ?? 'GET',
-			headers,
-			body,
-			signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
-		});
-	} catch (error) {
-		// n8n wraps transport failures in a NodeApiError whose cause is the low-level error.
-		const cause = (error as { cause?: { code?: string } }).cause;
-		const timedOut = (error as Error).name === 'TimeoutError';
-		const lowLevel = Object.assign(
-			new Error(timedOut ? `timeout of ${options.timeout}ms exceeded` : (error as Error).message),
-			{ code: timedOut ? 'ECONNABORTED' : cause?.code },
-		);
-		const wrapped = new NodeApiError(node, lowLevel as unknown as import('n8n-workflow').JsonObject);
-		Object.assign(wrapped, { cause: lowLevel });
-		throw wrapped;
-	}
-	const text = await response.text();
-	if (!options.ignoreHttpStatusErrors && response.status >= 400) {
-		throw new NodeApiError(node, { message: text, httpCode: String(response.status) });
-	}
-	const responseHeaders: IDataObject = {};
-	response.headers.forEach((value, key) => (responseHeaders[key] = value));
-	const parsedBody = options.encoding === 'text' ? text : safeJson(text);
-	if (options.returnFullResponse) {
-		return { body: parsedBody, headers: responseHeaders, statusCode: response.status, statusMessage: response.statusText };
-	}
-	return parsedBody;
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
+async function sendLikeN8n(options: IHttpRequestOptions, node: INode, credentials: ICredentialDataDecryptedObject) {
+	return await n8nHttpRequestWithAuthentication(node, new InbankApi(), credentials, options);
 }
 
 export interface FakeWebhookRun {
@@ -223,8 +176,7 @@ export function fakeWebhookContext(opts: {
 		helpers: {
 			async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions) {
 				if (type !== credentialType.name) throw new Error(`unexpected credential type ${type}`);
-				// As n8n does: the credential type's authenticate function adds the bearer header.
-				return await sendLikeN8n(await credentialType.authenticate(opts.credentials, options), node);
+				return await sendLikeN8n(options, node, opts.credentials);
 			},
 		},
 	};

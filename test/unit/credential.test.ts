@@ -7,6 +7,7 @@ import {
 	COUNTRIES,
 	ENVIRONMENTS,
 	HOSTS,
+	isLocalNetworkHost,
 	resolveBaseUrl,
 } from '../../nodes/InbankSmartRent/transport/hosts';
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
@@ -41,6 +42,7 @@ describe('Inbank API credential', () => {
 			'country',
 			'shopUuid',
 			'baseUrl',
+			'allowUnencryptedHttp',
 			'defaultProductCode',
 		]);
 		expect(credential.properties[1].typeOptions?.password).toBe(true);
@@ -72,6 +74,47 @@ describe('Inbank API credential', () => {
 		const credentials = { environment: 'production', country: 'ee', baseUrl: ' http://127.0.0.1:4010// ' };
 		expect(evaluate(BASE_URL_EXPRESSION, credentials)).toBe('http://127.0.0.1:4010');
 		expect(resolveBaseUrl(credentials as never)).toBe('http://127.0.0.1:4010');
+	});
+
+	it.each([
+		['https://inbank-proxy.example.com/x', {}, 'https://inbank-proxy.example.com/x'],
+		['http://127.0.0.1:4010/', {}, 'http://127.0.0.1:4010'],
+		['http://localhost:4010', {}, 'http://localhost:4010'],
+		['http://10.1.2.3', {}, 'http://10.1.2.3'],
+		['http://172.20.0.5:8080', {}, 'http://172.20.0.5:8080'],
+		['http://192.168.0.2', {}, 'http://192.168.0.2'],
+		['http://[::1]:4010', {}, 'http://[::1]:4010'],
+		['http://[fd00:1::2]', {}, 'http://[fd00:1::2]'],
+		['http://user:p@ss@10.0.0.1', {}, 'http://user:p@ss@10.0.0.1'],
+		['http://inbank-proxy.example.com', {}, ''],
+		['HTTP://8.8.8.8', {}, ''],
+		['http://172.32.0.1', {}, ''],
+		['http://127.0.0.1.nip.io', {}, ''],
+		['http://127.0.0.1@evil.example', {}, ''],
+		['http://localhost:80@evil.example', {}, ''],
+		['http://evil.example#@127.0.0.1', {}, ''],
+		['http://evil.example\\@127.0.0.1', {}, ''],
+		['http://[fd::1]', {}, ''],
+		['http://inbank-sandbox:4010', {}, ''],
+		['http://inbank-sandbox:4010', { allowUnencryptedHttp: true }, 'http://inbank-sandbox:4010'],
+	])('the credential test sends to http:// hosts as the node does: %p %p → %p', (baseUrl, extra, expected) => {
+		const value = evaluate(BASE_URL_EXPRESSION, { environment: 'demo', country: 'ee', baseUrl, ...extra });
+		expect(value).toBe(expected);
+		if (expected !== '') {
+			// Never looser than the node: what the test would contact, the node contacts too.
+			const url = new URL(expected);
+			expect(url.protocol === 'https:' || (extra as { allowUnencryptedHttp?: boolean }).allowUnencryptedHttp === true || isLocalNetworkHost(url.hostname)).toBe(true);
+		}
+	});
+
+	it('its request never follows a redirect and fails on one (n8n 2.x), with a message saying why', () => {
+		const request = credential.test.request;
+		expect(request.disableFollowRedirect).toBe(true);
+		expect(request.sendCredentialsOnCrossOriginRedirect).toBe(false);
+		expect(request.ignoreHttpStatusErrors).toEqual({ ignore: true, except: [300, 301, 302, 303, 304, 305, 307, 308] });
+		const redirectRules = (credential.test.rules ?? []).filter((rule) => rule.type === 'responseCode');
+		expect(redirectRules.map((rule) => (rule.properties as { value: number }).value)).toEqual([300, 301, 302, 303, 304, 305, 307, 308]);
+		for (const rule of redirectRules) expect((rule.properties as { message: string }).message).toMatch(/redirect \(HTTP 3\d\d\), which was not followed/);
 	});
 
 	it('tests key and shop with a read that cannot create anything', () => {

@@ -8,8 +8,9 @@ import { startSandboxProcess } from '../support/sandbox-process';
 /**
  * Fault injection against the Inbank sandbox for every operation: HTTP failures, slow answers past
  * the timeout, dropped connections, truncated and non-JSON bodies. Each gives the documented error,
- * or a retry where safe (GETs; 429 and 503 for any method), never a blind retry of a request that
- * may have changed something; Continue On Fail keeps the other items; the API key appears nowhere.
+ * or a retry where safe (GETs; 429 for any method), never a blind retry of a request that may have
+ * changed something, whose error says it may have taken effect and how to check; Continue On Fail keeps
+ * the other items; the API key appears nowhere.
  */
 const SANDBOX_SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
 const SANDBOX_KEY = 'sandbox-demo-api-key';
@@ -61,6 +62,8 @@ async function grantedContract(withIdentifiers = false) {
 interface Operation {
 	name: string;
 	method: 'GET' | 'POST' | 'PATCH';
+	/** A POST that only computes: handled as a read. */
+	readOnly?: boolean;
 	path: string;
 	parameters: () => Promise<INodeParameters>;
 }
@@ -87,6 +90,7 @@ const operations: Operation[] = [
 	{
 		name: 'Rental Product → Calculate Rent',
 		method: 'POST',
+		readOnly: true,
 		path: '/calculations',
 		parameters: async () => ({
 			resource: 'rentalProduct',
@@ -163,16 +167,17 @@ async function attempts(op: Operation, from: number) {
 const withOptions = (parameters: INodeParameters, options: INodeParameters): INodeParameters => ({ ...parameters, options });
 
 type Fault = { mode: string; status?: number; retryAfter?: number; delayMs?: number };
-const faults: Array<[string, Fault, { safeForAll: boolean; message: RegExp }]> = [
+/** mayHaveTakenEffect: the error of a changing request says so and how to check, never to check the host. */
+const faults: Array<[string, Fault, { safeForAll: boolean; message: RegExp; mayHaveTakenEffect?: boolean }]> = [
 	['429 with Retry-After', { mode: 'status', status: 429, retryAfter: 1 }, { safeForAll: true, message: /rate-limiting this shop \(HTTP 429\)/ }],
 	['429 without Retry-After', { mode: 'status', status: 429 }, { safeForAll: true, message: /rate-limiting this shop \(HTTP 429\)/ }],
-	['503', { mode: 'status', status: 503 }, { safeForAll: true, message: /server error \(HTTP 503\)/ }],
-	['500', { mode: 'status', status: 500 }, { safeForAll: false, message: /^Inbank had a server error \(HTTP 500\): internal_server_error$/ }],
-	['502', { mode: 'status', status: 502 }, { safeForAll: false, message: /^Inbank had a server error \(HTTP 502\): bad_gateway$/ }],
-	['a dropped connection', { mode: 'drop' }, { safeForAll: false, message: /^Could not reach Inbank at / }],
-	['a slow answer past the timeout', { mode: 'slow', delayMs: 2500 }, { safeForAll: false, message: /^Inbank did not answer within 1 s$/ }],
+	['503', { mode: 'status', status: 503 }, { safeForAll: false, message: /^Inbank had a server error \(HTTP 503\): "service_unavailable"$/, mayHaveTakenEffect: true }],
+	['500', { mode: 'status', status: 500 }, { safeForAll: false, message: /^Inbank had a server error \(HTTP 500\): "internal_server_error"$/, mayHaveTakenEffect: true }],
+	['502', { mode: 'status', status: 502 }, { safeForAll: false, message: /^Inbank had a server error \(HTTP 502\): "bad_gateway"$/, mayHaveTakenEffect: true }],
+	['a dropped connection', { mode: 'drop' }, { safeForAll: false, message: /^The connection to Inbank was dropped before it answered; the request may have taken effect$/, mayHaveTakenEffect: true }],
+	['a slow answer past the timeout', { mode: 'slow', delayMs: 2500 }, { safeForAll: false, message: /^Inbank did not answer within 1 s; the request may have taken effect$/, mayHaveTakenEffect: true }],
 	['a truncated body', { mode: 'truncated' }, { safeForAll: false, message: /with a body that is not JSON|its answer is not JSON|cut off or not JSON: the request may have succeeded/ }],
-	['a non-JSON body', { mode: 'non-json' }, { safeForAll: false, message: /\(HTTP 502\) and its answer is not JSON$/ }],
+	['a non-JSON body', { mode: 'non-json' }, { safeForAll: false, message: /\(HTTP 502\) and its answer is not JSON$/, mayHaveTakenEffect: true }],
 ];
 
 describe.each(operations)('$name under injected faults', (op) => {
@@ -181,8 +186,9 @@ describe.each(operations)('$name under injected faults', (op) => {
 		const from = ((await sandbox.control('GET', '/requests')) as unknown[]).length;
 		await sandbox.control('POST', '/faults', { ...fault, count: 1, method: op.method, path: op.path });
 		const result = await run(parameters);
-		const retried = expected.safeForAll || (op.method === 'GET' && fault.mode !== 'truncated' && fault.mode !== 'non-json');
-		if (fault.mode === 'non-json' && op.method === 'GET') {
+		const read = op.method === 'GET' || op.readOnly === true;
+		const retried = expected.safeForAll || (read && fault.mode !== 'truncated' && fault.mode !== 'non-json');
+		if (fault.mode === 'non-json' && read) {
 			// A 502 is a server error: a read is repeated and succeeds.
 			expect(result.error).toBeUndefined();
 		} else if (retried) {
@@ -192,7 +198,12 @@ describe.each(operations)('$name under injected faults', (op) => {
 		} else {
 			expect(result.error).toBeInstanceOf(NodeApiError);
 			expect(result.error?.message).toMatch(expected.message);
-			if (op.method !== 'GET') expect(await attempts(op, from)).toBeLessThanOrEqual(1);
+			if (!read) expect(await attempts(op, from)).toBeLessThanOrEqual(1);
+			if (expected.mayHaveTakenEffect && !read) {
+				const description = (result.error as NodeApiError).description ?? '';
+				expect(description).toMatch(/It may have taken effect at Inbank: look .+ before sending it again\./);
+				expect(description).not.toMatch(/[Cc]heck the (credential's )?host/);
+			}
 		}
 	}, 20_000);
 });
@@ -201,7 +212,7 @@ describe('authentication and state errors from the sandbox', () => {
 	it('401 for a wrong key and 403 for another shop, naming what to check', async () => {
 		const parameters = await operations[1].parameters();
 		const wrongKey = await run(parameters, { apiKey: 'a-wrong-api-key' });
-		expect(wrongKey.error?.message).toBe('Inbank did not accept the API key (HTTP 401): unauthorized');
+		expect(wrongKey.error?.message).toBe('Inbank did not accept the API key (HTTP 401): "unauthorized"');
 		const otherShop = await run(parameters, { apiKey: OTHER_KEY });
 		expect(otherShop.error?.message).toMatch(/^The API key is not allowed to act for this shop \(HTTP 403\)/);
 		expect(otherShop.error?.description).toMatch(/Check Shop UUID/);
@@ -209,13 +220,13 @@ describe('authentication and state errors from the sandbox', () => {
 
 	it('404 for an unknown session, 409 for cancelling an activated contract, 422 for activating too early', async () => {
 		const missing = await run({ resource: 'posSession', operation: 'get', sessionUuid: '00000000-0000-4000-8000-000000000000' });
-		expect(missing.error?.message).toBe('Inbank could not find what was asked for (HTTP 404): not_found');
+		expect(missing.error?.message).toBe('Inbank could not find what was asked for (HTTP 404): "not_found"');
 		const early = await run({ resource: 'contract', operation: 'activate', productCode: PRODUCT, contractUuid: (await grantedContract()).contractUuid });
 		expect(early.error?.message).toMatch(/^Inbank could not process the request \(HTTP 422\): .*ASSET_IDENTIFIERS_MISSING/);
 		const { contractUuid } = await grantedContract(true);
 		await run({ resource: 'contract', operation: 'activate', productCode: PRODUCT, contractUuid });
 		const late = await run({ resource: 'contract', operation: 'cancel', contractUuid });
-		expect(late.error?.message).toMatch(/^Inbank reports a conflict with the current state \(HTTP 409\): contract is activated.*CONSTRAINTS_VIOLATED_GENERAL/);
+		expect(late.error?.message).toMatch(/^Inbank reports a conflict with the current state \(HTTP 409\): "contract is activated.*CONSTRAINTS_VIOLATED_GENERAL/);
 	});
 
 	it('Continue On Fail keeps the other items when one request fails', async () => {

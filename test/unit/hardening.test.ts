@@ -5,7 +5,7 @@ import { parseRetryAfter } from '../../nodes/InbankSmartRent/transport/errors';
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
 import { fakeExecuteContext } from '../support/fake-context';
 import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../support/fixtures';
-import { closedPort, startRecorder } from '../support/http-recorder';
+import { startRecorder } from '../support/http-recorder';
 
 /** Odd values from Inbank and from the credential (issue 14, points 1–4). */
 
@@ -138,26 +138,25 @@ describe('credential values that would leave the shop’s path or show a passwor
 	});
 
 	it('a Base URL with user:password never shows them: not in errors', async () => {
-		const port = await closedPort();
-		const result = await run(GET_SESSION, { baseUrl: `http://proxyuser:Pr0xyPassw0rd@127.0.0.1:${port}` });
+		// A real request through n8n's helper, whose answer echoes the password.
+		answers = [{ status: 500, body: { message: 'proxy refused proxyuser:Pr0xyPassw0rd' } }];
+		const result = await run({ ...GET_SESSION, options: { retries: 0 } }, { baseUrl: `http://proxyuser:Pr0xyPassw0rd@127.0.0.1:${server.port}` });
+		expect(server.requests).toHaveLength(1);
 		expect(result.error).toBeInstanceOf(NodeApiError);
-		expect(result.error?.message).toBe(`Could not reach Inbank at http://127.0.0.1:${port}`);
+		expect(result.error?.message).toBe('Inbank had a server error (HTTP 500): "proxy refused [redacted]"');
+		expect(result.error?.description).toContain(`GET http://127.0.0.1:${server.port}/partner/v3/shops/`);
 		const shown = JSON.stringify({ message: result.error?.message, description: result.error?.description, error: { ...result.error } });
 		expect(shown).not.toContain('Pr0xyPassw0rd');
 		expect(shown).not.toContain('proxyuser');
 	});
 
-	it('… and not in Create’s apiBaseUrl, while requests still go through the proxy URL', async () => {
-		const fake = fakeExecuteContext({
-			nodeType: node,
-			parameters: minimalFieldParameters(),
-			credentials: credentials('https://proxyuser:Pr0xyPassw0rd@proxy.example.com/inbank'),
-			respond: () => ({ statusCode: 201, body: JSON.stringify({ uuid: SESSION, status: 'pending', redirectUrl: 'https://epos.example/s' }) }),
-		});
-		const output = (await node.execute.call(fake.context)) as INodeExecutionData[][];
-		expect(output[0][0].json.apiBaseUrl).toBe('https://proxy.example.com/inbank');
-		expect(JSON.stringify(output)).not.toContain('Pr0xyPassw0rd');
-		expect(fake.httpCalls[0].url).toBe(`https://proxyuser:Pr0xyPassw0rd@proxy.example.com/inbank/partner/v3/shops/${SHOP_UUID}/pos-sessions`);
+	it('… and not in Create’s apiBaseUrl, while requests still go through the proxy URL (an @ in the password too)', async () => {
+		answers = [{ status: 201, body: { uuid: SESSION, status: 'pending', redirectUrl: 'https://epos.example/s' } }];
+		const result = await run(minimalFieldParameters(), { baseUrl: `http://proxyuser:Pr0xy@Passw0rd@127.0.0.1:${server.port}/inbank` });
+		const output = result.output as INodeExecutionData[][];
+		expect(output[0][0].json.apiBaseUrl).toBe(`http://127.0.0.1:${server.port}/inbank`);
+		expect(JSON.stringify(output)).not.toMatch(/Pr0xy|Passw0rd|proxyuser/);
+		expect(server.requests.map((request) => request.path)).toEqual([`/inbank/partner/v3/shops/${SHOP_UUID}/pos-sessions`]);
 	});
 });
 

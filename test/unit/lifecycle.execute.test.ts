@@ -175,7 +175,7 @@ describe.each(cases)('$name', (c) => {
 		const failing = await run(c.parameters);
 		expect(failing.error).toBeInstanceOf(NodeApiError);
 		expect(failing.error?.message).toBe(
-			'Inbank reports a conflict with the current state (HTTP 409): wrong_state, errorCode CONSTRAINTS_VIOLATED_GENERAL',
+			'Inbank reports a conflict with the current state (HTTP 409): "wrong_state", errorCode "CONSTRAINTS_VIOLATED_GENERAL"',
 		);
 
 		calls = 0;
@@ -230,8 +230,8 @@ describe('Inbank error codes in words', () => {
 		answer = () => ({ status: 422, body: [{ errorCode: 'ASSET_MODEL_NOT_FOUND', message: 'Asset model not found' }] });
 		const result = await run({ resource: 'contract', operation: 'activate', productCode: 'p', contractUuid: CONTRACT });
 		const error = result.error as NodeApiError;
-		expect(error.message).toBe('Inbank could not process the request (HTTP 422): Asset model not found, errorCode ASSET_MODEL_NOT_FOUND');
-		expect(error.description).toMatch(/ASSET_MODEL_NOT_FOUND: Inbank does not know the asset model/);
+		expect(error.message).toBe('Inbank could not process the request (HTTP 422): "Asset model not found", errorCode "ASSET_MODEL_NOT_FOUND"');
+		expect(error.description).toMatch(/"ASSET_MODEL_NOT_FOUND": Inbank does not know the asset model/);
 	});
 
 	it('explains CONSTRAINTS_VIOLATED_GENERAL on asset identifiers', async () => {

@@ -197,7 +197,7 @@ describe('POS session create against a local HTTP server', () => {
 		expect(items[0].json.uuid).toBe('u-1');
 		expect(items[1].json.error).toMatch(/^Invalid POS session request: Locale \(locale\): must be/);
 		expect(items[2].json).toMatchObject({ httpCode: '500' });
-		expect(items[2].json.error).toBe('Inbank had a server error (HTTP 500): internal_server_error');
+		expect(items[2].json.error).toBe('Inbank had a server error (HTTP 500): "internal_server_error"');
 		expect(items[3].json.uuid).toBe('u-3');
 		expect(server.requests).toHaveLength(3);
 	});
@@ -215,48 +215,48 @@ describe('API failures become NodeApiError with the status and Inbank\'s message
 		[
 			'400 with errorCode',
 			{ status: 400, body: { message: 'Invalid period', errorCode: 'CONSTRAINTS_VIOLATED_GENERAL' } },
-			/^Inbank rejected the request as invalid \(HTTP 400\): Invalid period, errorCode CONSTRAINTS_VIOLATED_GENERAL$/,
+			/^Inbank rejected the request as invalid \(HTTP 400\): "Invalid period", errorCode "CONSTRAINTS_VIOLATED_GENERAL"$/,
 			'400',
-			/CONSTRAINTS_VIOLATED_GENERAL: the request breaks one of Inbank’s rules/,
+			/"CONSTRAINTS_VIOLATED_GENERAL": the request breaks one of Inbank’s rules/,
 		],
 		[
 			'401',
 			{ status: 401, body: { message: 'unauthorized' } },
-			/^Inbank did not accept the API key \(HTTP 401\): unauthorized$/,
+			/^Inbank did not accept the API key \(HTTP 401\): "unauthorized"$/,
 			'401',
 			/Check the API key in the Inbank API credential/,
 		],
 		[
 			'403',
 			{ status: 403, body: { message: 'User is not authorized to access this resource with an explicit deny' } },
-			/^The API key is not allowed to act for this shop \(HTTP 403\): User is not authorized/,
+			/^The API key is not allowed to act for this shop \(HTTP 403\): "User is not authorized/,
 			'403',
 			/Check Shop UUID in the Inbank API credential/,
 		],
-		['404', { status: 404, body: { message: 'not_found' } }, /^Inbank could not find what was asked for \(HTTP 404\): not_found$/, '404', /Check Shop UUID, the environment/],
-		['409', { status: 409, body: { message: 'conflict' } }, /^Inbank reports a conflict with the current state \(HTTP 409\): conflict$/, '409', undefined],
+		['404', { status: 404, body: { message: 'not_found' } }, /^Inbank could not find what was asked for \(HTTP 404\): "not_found"$/, '404', /Check Shop UUID, the environment/],
+		['409', { status: 409, body: { message: 'conflict' } }, /^Inbank reports a conflict with the current state \(HTTP 409\): "conflict"$/, '409', undefined],
 		[
 			'422 with a list of codes',
 			{ status: 422, body: [{ errorCode: 'ASSET_MODEL_NOT_FOUND', message: 'model' }, { errorCode: 'PERIOD_NOT_ALLOWED' }] },
-			/^Inbank could not process the request \(HTTP 422\): model, errorCode ASSET_MODEL_NOT_FOUND, PERIOD_NOT_ALLOWED$/,
+			/^Inbank could not process the request \(HTTP 422\): "model", errorCode "ASSET_MODEL_NOT_FOUND", "PERIOD_NOT_ALLOWED"$/,
 			'422',
-			/ASSET_MODEL_NOT_FOUND: Inbank does not know the asset model/,
+			/"ASSET_MODEL_NOT_FOUND": Inbank does not know the asset model/,
 		],
 		[
 			'429 with Retry-After',
 			{ status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '7' } },
-			/^Inbank is rate-limiting this shop \(HTTP 429\): Too Many Requests$/,
+			/^Inbank is rate-limiting this shop \(HTTP 429\): "Too Many Requests"$/,
 			'429',
 			/retry after 7 s/,
 		],
-		['500', { status: 500, body: { message: 'internal_server_error' } }, /^Inbank had a server error \(HTTP 500\): internal_server_error$/, '500', /not repeated automatically: look for the session in the shop’s Inbank portal/],
+		['500', { status: 500, body: { message: 'internal_server_error' } }, /^Inbank had a server error \(HTTP 500\): "internal_server_error"$/, '500', /not repeated automatically\. It may have taken effect at Inbank: look for the session in the shop’s Inbank portal before sending it again/],
 		['503 without a body', { status: 503 }, /^Inbank had a server error \(HTTP 503\)$/, '503', undefined],
 		[
 			'502 with an HTML body',
 			{ status: 502, rawBody: '<html><body>Bad gateway</body></html>' },
 			/^Inbank had a server error \(HTTP 502\) and its answer is not JSON$/,
 			'502',
-			/answered: <html><body>Bad gateway/,
+			/answered: "<html><body>Bad gateway<\/body><\/html>"\. The request is not repeated automatically\. It may have taken effect at Inbank/,
 		],
 		[
 			'200 with a body that is not JSON (the session may have been created)',
@@ -280,11 +280,14 @@ describe('API failures become NodeApiError with the status and Inbank\'s message
 		expect(visible(result)).not.toContain(API_KEY);
 	});
 
-	it('a timeout names the wait', async () => {
+	it('a timeout names the wait and says the session may exist, not to check the host', async () => {
 		answer = () => ({ status: 201, body: {}, delayMs: 3000 });
 		const result = await run(minimalFieldParameters({ options: { timeout: 1 } }));
 		expect(result.error).toBeInstanceOf(NodeApiError);
-		expect(result.error?.message).toBe('Inbank did not answer within 1 s');
+		expect(result.error?.message).toBe('Inbank did not answer within 1 s; the request may have taken effect');
+		expect((result.error as NodeApiError).description).toMatch(/It may have taken effect at Inbank: look for the session in the shop’s Inbank portal before sending it again\.$/);
+		expect((result.error as NodeApiError).description).not.toMatch(/Check the host/);
+		expect(server.requests).toHaveLength(1);
 		expect(visible(result)).not.toContain(API_KEY);
 	});
 
@@ -299,12 +302,14 @@ describe('API failures become NodeApiError with the status and Inbank\'s message
 		expect(visible(result)).not.toContain(API_KEY);
 	});
 
-	it('a dropped connection is reported as unreachable, and a POST is not repeated', async () => {
+	it('a dropped connection says the session may exist (not that the host is unreachable), and a POST is not repeated', async () => {
 		answer = () => ({ status: 0, destroy: true });
 		const result = await run(minimalFieldParameters());
 		expect(server.requests).toHaveLength(1);
 		expect(result.error).toBeInstanceOf(NodeApiError);
-		expect(result.error?.message).toBe(`Could not reach Inbank at ${server.baseUrl}`);
+		expect(result.error?.message).toBe('The connection to Inbank was dropped before it answered; the request may have taken effect');
+		expect((result.error as NodeApiError).description).toMatch(/It may have taken effect at Inbank: look for the session/);
+		expect((result.error as NodeApiError).description).not.toMatch(/Check the host/);
 		expect(visible(result)).not.toContain(API_KEY);
 	});
 
@@ -347,8 +352,15 @@ describe('retries: only what is safe to repeat', () => {
 		expect(server.requests).toHaveLength(1);
 	});
 
-	it('gives up after the configured retries and says how many attempts were made', async () => {
+	it('never repeats a POST answered with 503 (a gateway may have passed it on)', async () => {
 		answer = () => ({ status: 503, body: { message: 'service_unavailable' } });
+		const result = await run(minimalFieldParameters({ options: { retries: 2 } }));
+		expect(server.requests).toHaveLength(1);
+		expect((result.error as NodeApiError).description).toMatch(/It may have taken effect at Inbank: look for the session/);
+	});
+
+	it('gives up after the configured retries and says how many attempts were made', async () => {
+		answer = () => ({ status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '0' } });
 		const result = await run(minimalFieldParameters({ options: { retries: 2 } }));
 		expect(server.requests).toHaveLength(3);
 		expect((result.error as NodeApiError).description).toContain('(3 attempts)');

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { formatIssues, isHttpUrl } from '../contract/primitives';
-import { COUNTRIES, ENVIRONMENTS, resolveBaseUrl } from './hosts';
+import { COUNTRIES, ENVIRONMENTS, isLocalNetworkHost, resolveBaseUrl } from './hosts';
 
 export const CREDENTIAL_TYPE = 'inbankApi';
 
@@ -31,7 +31,20 @@ const credentialSchema = z.object({
 		})
 		.optional(),
 	defaultProductCode: z.string().trim().optional(),
-});
+	allowUnencryptedHttp: z.boolean().optional(),
+})
+	.superRefine((credentials, context) => {
+		// The API key (which also signs Inbank's callbacks) must not cross other networks in cleartext.
+		const baseUrl = credentials.baseUrl ?? '';
+		if (baseUrl === '' || credentials.allowUnencryptedHttp === true || !isHttpUrl(baseUrl)) return;
+		const url = new URL(baseUrl);
+		if (url.protocol !== 'http:' || isLocalNetworkHost(url.hostname)) return;
+		context.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['baseUrl'],
+			message: `must start with https:// for host ${JSON.stringify(url.host)}: http:// would send the API key unencrypted. http:// is accepted only for this machine (localhost, 127.x.x.x, [::1]) or a private network (10.x.x.x, 172.16–31.x.x, 192.168.x.x, [fc00::/7]), or when Allow Unencrypted HTTP (allowUnencryptedHttp) is on in the credential`,
+		});
+	});
 
 export interface InbankConnection {
 	apiKey: string;
@@ -42,6 +55,8 @@ export interface InbankConnection {
 	baseUrl: string;
 	/** baseUrl without user:password, for errors and items. */
 	displayBaseUrl: string;
+	/** Whether baseUrl holds a user:password (which n8n sends as Basic authentication instead of the key). */
+	baseUrlHasUserinfo: boolean;
 	/** What must never appear in an error or an item: the API key, and a base URL's user:password. */
 	secrets: string[];
 	/** 'custom' when the credential's base URL replaced the Inbank host. */
@@ -83,7 +98,7 @@ async function loadConnection(this: InbankContext, itemIndex: number): Promise<I
 	}
 	const credentials = parsed.data;
 	const baseUrl = resolveBaseUrl(credentials);
-	const { display, userinfo } = withoutUserinfo(baseUrl);
+	const { display, userinfo } = splitUserinfo(baseUrl);
 	return {
 		apiKey: credentials.apiKey,
 		shopUuid: credentials.shopUuid,
@@ -92,18 +107,28 @@ async function loadConnection(this: InbankContext, itemIndex: number): Promise<I
 		defaultProductCode: credentials.defaultProductCode ?? '',
 		baseUrl,
 		displayBaseUrl: display,
+		baseUrlHasUserinfo: userinfo.length > 0,
 		secrets: [credentials.apiKey, ...userinfo],
 		target: credentials.baseUrl ? 'custom' : credentials.environment,
 		credentialData,
 	};
 }
 
-/** The base URL without `user:password@`, and the parts removed (raw and as URL-decoded). */
-function withoutUserinfo(baseUrl: string): { display: string; userinfo: string[] } {
-	const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i.exec(baseUrl);
-	if (!match) return { display: baseUrl, userinfo: [] };
-	const raw = match[2];
-	const parts = [raw, ...raw.split(':')].filter((part) => part.length > 0);
+/**
+ * The base URL without `user:password@`, as a URL parser reads it (n8n's HTTP helper parses it the same
+ * way: userinfo ends at the authority's last @), and everything of the userinfo that must never be shown:
+ * the text as typed, user and password alone, percent-encoded as the parser keeps them and decoded.
+ */
+function splitUserinfo(baseUrl: string): { display: string; userinfo: string[] } {
+	const url = new URL(baseUrl);
+	const parts: string[] = [];
+	if (url.username !== '' || url.password !== '') {
+		const authority = baseUrl.slice(baseUrl.indexOf(':') + 1).replace(/^[/\\]+/, '').split(/[/\\?#]/)[0];
+		const typed = authority.slice(0, authority.lastIndexOf('@'));
+		const colon = typed.indexOf(':');
+		parts.push(typed, url.username, url.password);
+		if (colon >= 0) parts.push(typed.slice(0, colon), typed.slice(colon + 1));
+	}
 	const decoded = parts.map((part) => {
 		try {
 			return decodeURIComponent(part);
@@ -111,5 +136,9 @@ function withoutUserinfo(baseUrl: string): { display: string; userinfo: string[]
 			return part;
 		}
 	});
-	return { display: match[1] + baseUrl.slice(match[0].length), userinfo: [...new Set([...parts, ...decoded])] };
+	const path = url.pathname.replace(/\/+$/, '');
+	return {
+		display: `${url.protocol}//${url.host}${path}`,
+		userinfo: [...new Set([...parts, ...decoded])].filter((part) => part.length > 0),
+	};
 }

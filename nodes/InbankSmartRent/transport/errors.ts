@@ -15,6 +15,8 @@ export interface ErrorWording {
 	errorCodes?: Record<string, string>;
 	/** For a request that changes something: how to find out whether it took effect. */
 	howToCheck?: string;
+	/** A POST that only computes (a calculation): repeated and reported like a read. */
+	readOnly?: boolean;
 }
 
 /** Inbank error codes that mean the same for every request; an operation may say more (ErrorWording). */
@@ -32,11 +34,27 @@ function redact(text: string, secrets: string[]): string {
 	return out;
 }
 
-/** A value taken from Inbank's answer, for an error: redacted, quoted, at most 60 characters. */
-function quoted(value: unknown, secrets: string[]): string {
-	const text = redact(String(value), secrets).replace(/\s+/g, ' ');
-	return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+/** How much of a value from the answer an error shows: Inbank's message, one error code, other text. */
+const SHOWN_LENGTH = { message: 300, code: 80, text: 200, header: 60, host: 80 } as const;
+/** At most this many of a 422's error codes are listed. */
+const SHOWN_CODES = 10;
+
+/**
+ * A value from the answer (Inbank's, or whatever answered in its place), as errors and logs show it:
+ * secrets redacted, cut to `max` characters, in double quotes, with every control, format (bidi, zero
+ * width) and line or paragraph separator character escaped, so that it can neither run long, nor start
+ * a line of its own, nor reorder the text around it.
+ */
+function quoted(value: unknown, secrets: string[], max: number): string {
+	const characters = Array.from(redact(String(value), secrets));
+	const cut = characters.length > max ? `${characters.slice(0, max).join('')}…` : characters.join('');
+	return JSON.stringify(cut).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (character) =>
+		Array.from({ length: character.length }, (_, index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''),
+	);
 }
+
+/** The same text without its quotes, for the structured fields of an error (errorResponse, context). */
+const unquoted = (value: unknown, secrets: string[], max: number) => quoted(value, secrets, max).slice(1, -1);
 
 /**
  * Retry-After as RFC 9110 allows it: whole seconds (digits only) or an HTTP-date. Milliseconds to wait
@@ -115,8 +133,17 @@ function statusHeadline(statusCode: number): string {
 	}
 }
 
-/** Whether the method may have changed something at Inbank (so it is never repeated blindly). */
-const changes = (method: string) => method !== 'GET';
+/**
+ * Whether a request may have changed something at Inbank (so it is never repeated blindly, and an
+ * unknown outcome is reported as possibly done): every method but GET, unless the operation says that
+ * its POST only computes (ErrorWording.readOnly).
+ */
+export const mayChange = (method: string, wording: ErrorWording = {}) => method !== 'GET' && wording.readOnly !== true;
+
+/** For a changing request whose outcome is unknown: that it may have taken effect, and how to find out. */
+function mayHaveTakenEffect(wording: ErrorWording): string {
+	return `It may have taken effect at Inbank: ${wording.howToCheck ?? 'check in the shop’s Inbank portal whether it did'} before sending it again.`;
+}
 
 function statusAdvice(
 	statusCode: number,
@@ -128,6 +155,9 @@ function statusAdvice(
 	const host = connection.displayBaseUrl;
 	switch (statusCode) {
 		case 401:
+			if (connection.baseUrlHasUserinfo) {
+				return 'Base URL carries a user:password, which n8n sends as HTTP Basic authentication in place of the API key: remove it from Base URL, unless the host is a gateway that authenticates to Inbank itself.';
+			}
 			return `Check the API key in the Inbank API credential: copy it whole, without spaces, and use a ${connection.environment} key for the ${connection.environment} environment (host ${host}).`;
 		case 403:
 			return `Check Shop UUID in the Inbank API credential: it must be the shop this API key was issued for (now ${connection.shopUuid}).`;
@@ -139,42 +169,51 @@ function statusAdvice(
 			const wait = parseRetryAfter(header);
 			const asked =
 				wait === undefined
-					? `Inbank's Retry-After ${quoted(header, connection.secrets)} is neither seconds nor an HTTP-date`
+					? `Inbank's Retry-After ${quoted(header, connection.secrets, SHOWN_LENGTH.header)} is neither seconds nor an HTTP-date`
 					: `Inbank asks to retry after ${Math.ceil(wait / 1000)} s`;
 			return `Send fewer requests at once; ${asked}.`;
 		}
 		default:
 			if (statusCode < 500) return '';
-			if (!changes(method)) return 'This is on Inbank’s side; try again later.';
-			return `This is on Inbank’s side; try again later. A request that may have changed something is not repeated automatically: ${wording.howToCheck ?? 'check whether it took effect'} before sending it again.`;
+			if (!mayChange(method, wording)) return 'This is on Inbank’s side; try again later.';
+			// A 5xx (often from a gateway in front of Inbank) does not prove that nothing was done.
+			return `This is on Inbank’s side, and the request is not repeated automatically. ${mayHaveTakenEffect(wording)}`;
 	}
+}
+
+interface RequestDetails {
+	connection: InbankConnection;
+	method: string;
+	/** The request URL as errors show it (without a proxy's user:password). */
+	url: string;
+	itemIndex: number;
+	attempts?: number;
+	wording?: ErrorWording;
+}
+
+function requestLine(details: RequestDetails): string {
+	const tries = details.attempts && details.attempts > 1 ? ` (${details.attempts} attempts)` : '';
+	return `${details.method} ${redact(details.url, details.connection.secrets)}${tries}`;
 }
 
 export function inbankHttpError(
 	node: INode,
-	details: {
+	details: RequestDetails & {
 		statusCode: number;
 		body: unknown;
 		rawText?: string;
 		headers: IDataObject;
-		connection: InbankConnection;
-		method: string;
-		url: string;
-		itemIndex: number;
-		attempts?: number;
-		wording?: ErrorWording;
 	},
 ): NodeApiError {
 	const { statusCode, connection } = details;
 	const wording = details.wording ?? {};
 	const secrets = connection.secrets;
-	const tries = details.attempts && details.attempts > 1 ? ` (${details.attempts} attempts)` : '';
-	const where = `${details.method} ${redact(details.url, secrets)}${tries}`;
+	const where = requestLine(details);
 
 	if (details.rawText !== undefined) {
-		const excerpt = redact(details.rawText.replace(/\s+/g, ' ').trim().slice(0, 200), secrets);
+		const text = details.rawText.replace(/\s+/g, ' ').trim();
 		// A 2xx whose body is cut off or not JSON: a changing request most likely took effect.
-		const mayHaveSucceeded = statusCode < 400 && changes(details.method);
+		const mayHaveSucceeded = statusCode < 400 && mayChange(details.method, wording);
 		const message =
 			statusCode >= 400
 				? `${statusHeadline(statusCode)} (HTTP ${statusCode}) and its answer is not JSON`
@@ -183,13 +222,15 @@ export function inbankHttpError(
 					: `Inbank answered HTTP ${statusCode} with a body that is not JSON`;
 		const advice = mayHaveSucceeded
 			? `Do not send it again before checking whether it took effect: ${wording.howToCheck ?? 'look it up in the shop’s Inbank portal'}.`
-			: `Check the credential's host (${connection.displayBaseUrl}).`;
+			: statusCode >= 500 && mayChange(details.method, wording)
+				? `The request is not repeated automatically. ${mayHaveTakenEffect(wording)}`
+				: `Check the credential's host (${connection.displayBaseUrl}).`;
 		return new NodeApiError(
 			node,
-			{ httpCode: String(statusCode), message: excerpt } as JsonObject,
+			{ httpCode: String(statusCode), message: unquoted(text, secrets, SHOWN_LENGTH.text) } as JsonObject,
 			{
 				message,
-				description: `${where} answered: ${excerpt || '(empty)'}. ${advice}`,
+				description: `${where} answered: ${text ? quoted(text, secrets, SHOWN_LENGTH.text) : '(empty)'}. ${advice}`,
 				httpCode: String(statusCode),
 				itemIndex: details.itemIndex,
 			},
@@ -197,31 +238,34 @@ export function inbankHttpError(
 	}
 
 	const parsed = readInbankError(details.body);
-	const inbankMessage = parsed.message ? redact(parsed.message, secrets) : undefined;
-	const codes = parsed.codes.map((code) => redact(code, secrets));
-	const explained = codes
-		.map((code) => {
-			const words = wording.errorCodes?.[code] ?? GENERIC_ERROR_CODES[code];
-			return words ? `${code}: ${words}` : code;
+	const inbankMessage = parsed.message !== undefined ? quoted(parsed.message, secrets, SHOWN_LENGTH.message) : undefined;
+	const shownCodes = parsed.codes.slice(0, SHOWN_CODES);
+	const more = parsed.codes.length > SHOWN_CODES ? ` and ${parsed.codes.length - SHOWN_CODES} more` : '';
+	const codes = shownCodes.map((code) => quoted(code, secrets, SHOWN_LENGTH.code));
+	const explained = shownCodes
+		.map((code, index) => {
+			const words = explanation(wording.errorCodes, code) ?? explanation(GENERIC_ERROR_CODES, code);
+			return words ? `${codes[index]}: ${words}` : codes[index];
 		})
 		.join('; ');
 
-	const said = [inbankMessage, codes.length ? `errorCode ${codes.join(', ')}` : undefined]
+	const said = [inbankMessage, codes.length ? `errorCode ${codes.join(', ')}${more}` : undefined]
 		.filter(Boolean)
 		.join(', ');
 	const message = `${statusHeadline(statusCode)} (HTTP ${statusCode})${said ? `: ${said}` : ''}`;
 	const description = [
 		statusAdvice(statusCode, details.method, connection, details.headers, wording),
-		explained ? `Inbank error codes: ${explained}.` : '',
+		explained ? `Inbank error codes: ${explained}${more}.` : '',
 		`Request: ${where}.`,
 	]
 		.filter(Boolean)
 		.join(' ');
 
+	const errorCode = parsed.errorCode !== undefined ? unquoted(parsed.errorCode, secrets, SHOWN_LENGTH.code) : undefined;
 	const errorResponse: JsonObject = { httpCode: String(statusCode) };
-	if (inbankMessage) errorResponse.message = inbankMessage;
-	if (parsed.errorCode) errorResponse.errorCode = redact(parsed.errorCode, secrets);
-	if (codes.length > 1) errorResponse.errorCodes = codes;
+	if (parsed.message !== undefined) errorResponse.message = unquoted(parsed.message, secrets, SHOWN_LENGTH.message);
+	if (errorCode !== undefined) errorResponse.errorCode = errorCode;
+	if (shownCodes.length > 1) errorResponse.errorCodes = shownCodes.map((code) => unquoted(code, secrets, SHOWN_LENGTH.code));
 
 	const error = new NodeApiError(node, errorResponse, {
 		message,
@@ -231,7 +275,48 @@ export function inbankHttpError(
 	});
 	// NodeApiError rewrites some messages into generic ones; keep ours, which names the status.
 	error.message = message;
-	if (parsed.errorCode) error.context.errorCode = redact(parsed.errorCode, secrets);
+	if (errorCode !== undefined) error.context.errorCode = errorCode;
+	return error;
+}
+
+/** The words for an error code, from the table's own entries only (a code such as "__proto__" finds none). */
+function explanation(table: Record<string, string> | undefined, code: string): string | undefined {
+	return table && Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
+}
+
+/**
+ * A 3xx. Inbank's API does not redirect, and following one would send the API key (which also signs
+ * Inbank's callbacks) to wherever it points: the redirect is not followed, and the error names only the
+ * host it points to (its path or query may carry someone else's tokens).
+ */
+export function inbankRedirectError(
+	node: INode,
+	details: RequestDetails & { statusCode: number; location: unknown; requestUrl: string },
+): NodeApiError {
+	const { statusCode, connection } = details;
+	const secrets = connection.secrets;
+	let target: string;
+	if (typeof details.location !== 'string' || details.location.trim() === '') {
+		target = 'without a Location';
+	} else {
+		try {
+			const location = new URL(details.location.trim(), details.requestUrl);
+			const same = location.host === new URL(details.requestUrl).host;
+			target = `to host ${quoted(location.host, secrets, SHOWN_LENGTH.host)}${same ? ' (the same host)' : ''}`;
+		} catch {
+			target = 'to a Location that is not a URL';
+		}
+	}
+	const message = `Inbank's address answered with a redirect (HTTP ${statusCode}) ${target}; it was not followed`;
+	const advice = mayChange(details.method, details.wording) ? ` ${mayHaveTakenEffect(details.wording ?? {})}` : '';
+	const description = `${requestLine(details)} answered HTTP ${statusCode} ${target}. Inbank's API does not redirect, so the request was not sent there and the API key did not leave for another address. Check Base URL (or Environment and Country) in the Inbank API credential: it must be the address the API answers at.${advice}`;
+	const error = new NodeApiError(node, { httpCode: String(statusCode), message } as JsonObject, {
+		message,
+		description,
+		httpCode: String(statusCode),
+		itemIndex: details.itemIndex,
+	});
+	error.message = message;
 	return error;
 }
 
@@ -242,33 +327,89 @@ export interface LowLevelError {
 	cause?: unknown;
 }
 
+/**
+ * Failures that happen before the request is sent: the name does not resolve, nothing listens, no route,
+ * the TLS certificate is refused (the request is written only after the handshake), the URL is invalid.
+ */
+const NOT_SENT_CODES = new Set([
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ECONNREFUSED',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EADDRNOTAVAIL',
+	'ERR_INVALID_URL',
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/** The connection was made and the request (at least partly) sent, then the connection ended. */
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
+
+type Failure = 'notSent' | 'timeout' | 'dropped' | 'other';
+
+function classify(low: { code: string; message: string; name: string }): Failure {
+	const { code, message } = low;
+	// n8n's SSRF protection refuses the address before connecting.
+	if (NOT_SENT_CODES.has(code) || /^SsrfBlocked/.test(low.name)) return 'notSent';
+	// The operating system gives up connecting: "connect ETIMEDOUT 203.0.113.1:443".
+	if (code === 'ETIMEDOUT' && /^connect /.test(message)) return 'notSent';
+	if (TIMEOUT_CODES.has(code) && (code !== 'ECONNABORTED' || /timeout/i.test(message))) return 'timeout';
+	if (code === '' && /timeout/i.test(message)) return 'timeout';
+	return DROPPED_CODES.has(code) ? 'dropped' : 'other';
+}
+
+function lowLevel(error: LowLevelError): { code: string; message: string; name: string } {
+	const cause = error.cause as (LowLevelError & { name?: string }) | undefined;
+	const code = error.code ?? cause?.code ?? '';
+	return {
+		// Node's codes are upper-case words; anything else is not shown as a code.
+		code: /^[A-Z][A-Z0-9_]{0,40}$/.test(code) ? code : '',
+		message: cause?.message ?? error.message ?? '',
+		name: cause?.name ?? '',
+	};
+}
+
 export function transportError(
 	node: INode,
 	error: LowLevelError,
-	details: {
-		connection: InbankConnection;
-		method: string;
-		url: string;
-		timeoutMs: number;
-		itemIndex: number;
-		attempts?: number;
-	},
+	details: RequestDetails & { timeoutMs: number },
 ): NodeApiError {
-	const secrets = details.connection.secrets;
-	const code = error.code ?? (error.cause as { code?: string } | undefined)?.code ?? '';
-	const tries = details.attempts && details.attempts > 1 ? ` (${details.attempts} attempts)` : '';
-	const where = `${details.method} ${redact(details.url, secrets)}${tries}`;
-	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(error.message ?? '');
-	const message = timedOut
-		? `Inbank did not answer within ${Math.round(details.timeoutMs / 1000)} s`
-		: `Could not reach Inbank at ${details.connection.displayBaseUrl}`;
-	const hostHint = UNCONFIRMED_HOST_COUNTRIES.includes(details.connection.country as 'lt')
-		? ' Lithuania’s Inbank hosts are not published: set Base URL in the credential if Inbank gave you one.'
-		: '';
-	const description = `${where} failed${code ? ` (${code})` : ''}: ${redact(error.message ?? 'unknown error', secrets)}. Check the host in the Inbank API credential (environment, country or Base URL).${hostHint}`;
+	const { connection } = details;
+	const secrets = connection.secrets;
+	const wording = details.wording ?? {};
+	const changing = mayChange(details.method, wording);
+	const where = requestLine(details);
+	const low = lowLevel(error);
+	const failure = classify(low);
+	const said = `${low.code ? ` (${low.code})` : ''}: ${quoted(low.message || error.message || 'unknown error', secrets, SHOWN_LENGTH.text)}`;
+	const seconds = Math.round(details.timeoutMs / 1000);
+	let message: string;
+	let description: string;
+	if (failure === 'notSent') {
+		const hostHint = UNCONFIRMED_HOST_COUNTRIES.includes(connection.country as 'lt')
+			? ' Lithuania’s Inbank hosts are not published: set Base URL in the credential if Inbank gave you one.'
+			: '';
+		message = `Could not reach Inbank at ${connection.displayBaseUrl}`;
+		description = `${where} failed before anything was sent${said}. Check the host in the Inbank API credential (environment, country or Base URL).${hostHint}`;
+	} else if (failure === 'timeout') {
+		message = `Inbank did not answer within ${seconds} s${changing ? '; the request may have taken effect' : ''}`;
+		description = `${where} got no answer within ${seconds} s${said}. ${
+			changing ? mayHaveTakenEffect(wording) : 'Try again later, or allow more time (Options → Timeout).'
+		}`;
+	} else {
+		const what = failure === 'dropped' ? 'The connection to Inbank was dropped before it answered' : `The request to Inbank failed${low.code ? ` (${low.code})` : ''}`;
+		message = `${what}${changing ? '; the request may have taken effect' : ''}`;
+		description = `${where} failed${said}. ${changing ? mayHaveTakenEffect(wording) : 'Try again later.'}`;
+	}
 	const apiError = new NodeApiError(
 		node,
-		{ message: redact(error.message ?? 'request failed', secrets) } as JsonObject,
+		{ message: unquoted(low.message || error.message || 'request failed', secrets, SHOWN_LENGTH.text), ...(low.code ? { code: low.code } : {}) } as JsonObject,
 		{ message, description, itemIndex: details.itemIndex },
 	);
 	apiError.message = message;

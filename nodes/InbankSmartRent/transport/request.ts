@@ -2,7 +2,15 @@ import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-
 import { sleep } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, type InbankConnection, type InbankContext } from './connection';
-import { type ErrorWording, inbankHttpError, type LowLevelError, parseRetryAfter, transportError } from './errors';
+import {
+	type ErrorWording,
+	inbankHttpError,
+	inbankRedirectError,
+	type LowLevelError,
+	mayChange,
+	parseRetryAfter,
+	transportError,
+} from './errors';
 
 const API_PREFIX = '/partner/v3/shops';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -36,23 +44,24 @@ function shopPath(connection: Pick<InbankConnection, 'shopUuid'>, path: string):
 }
 
 /**
- * When a failed attempt may be repeated, and after how long: 429 and 503 mean Inbank did not process
- * the request, so any method may be sent again; other failures only for GET, which changes nothing. A
- * POST that may have created something is never repeated blindly.
+ * When a failed attempt may be repeated, and after how long. A request that may change something (POST,
+ * PATCH) is repeated only after a 429, by which Inbank says it did not process it: a 5xx, often from a
+ * gateway in front of Inbank, a timeout or a dropped connection do not prove that nothing was done, and a
+ * repeated Create could open a second session for one order. A read (GET, or a POST that only computes)
+ * changes nothing and is also repeated after 500, 502, 503, 504, a timeout or a failed connection.
  */
 function retryDecision(
-	method: string,
+	changing: boolean,
 	outcome: { statusCode?: number; transportFailure?: boolean; headers?: IDataObject },
 	attempt: number,
 	policy: RetryPolicy,
 ): number | undefined {
 	if (attempt >= policy.retries) return undefined;
-	const safeToRepeat = method === 'GET';
 	const status = outcome.statusCode;
 	const retryable =
 		status === 429 ||
-		status === 503 ||
-		(safeToRepeat && (outcome.transportFailure || status === 500 || status === 502 || status === 504));
+		(!changing &&
+			(outcome.transportFailure || status === 500 || status === 502 || status === 503 || status === 504));
 	if (!retryable) return undefined;
 	const backoff = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** attempt);
 	const wait = parseRetryAfter(outcome.headers?.['retry-after']);
@@ -63,8 +72,8 @@ function retryDecision(
 
 /**
  * Sends one request to Inbank with the credential's bearer key, repeating it as retryDecision allows.
- * Every failure (HTTP status >= 400, a body that is not JSON, a timeout, a refused connection) comes
- * back as a NodeApiError (see errors.ts).
+ * Every failure (a redirect, HTTP status >= 400, a body that is not JSON, a timeout, a refused
+ * connection) comes back as a NodeApiError (see errors.ts).
  */
 export async function inbankApiRequest(
 	this: InbankContext,
@@ -87,7 +96,13 @@ export async function inbankApiRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		// The bearer key also signs Inbank's callbacks: it goes to the credential's host only. n8n follows
+		// redirects by default and keeps the Authorization header across origins; a 3xx is an error here.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
 	};
+	const details = { connection, method: request.method, url: shownUrl, itemIndex, wording: request };
+	const changing = mayChange(request.method, request);
 
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; headers?: IDataObject; body?: unknown };
@@ -101,17 +116,24 @@ export async function inbankApiRequest(
 				},
 			});
 		} catch (error) {
-			const wait = retryDecision(request.method, { transportFailure: true }, attempt, policy);
+			const wait = retryDecision(changing, { transportFailure: true }, attempt, policy);
 			if (wait !== undefined) {
 				await sleep(wait);
 				continue;
 			}
 			throw transportError(this.getNode(), error as LowLevelError, {
-				connection,
-				method: request.method,
-				url: shownUrl,
+				...details,
 				timeoutMs: options.timeout as number,
-				itemIndex,
+				attempts: attempt + 1,
+			});
+		}
+
+		if (response.statusCode >= 300 && response.statusCode < 400) {
+			throw inbankRedirectError(this.getNode(), {
+				...details,
+				statusCode: response.statusCode,
+				location: response.headers?.location,
+				requestUrl: url,
 				attempts: attempt + 1,
 			});
 		}
@@ -129,7 +151,7 @@ export async function inbankApiRequest(
 
 		if (response.statusCode >= 400 || !jsonOk) {
 			const wait = retryDecision(
-				request.method,
+				changing,
 				{ statusCode: response.statusCode, headers: response.headers },
 				attempt,
 				policy,
@@ -143,12 +165,8 @@ export async function inbankApiRequest(
 				body: jsonOk ? body : undefined,
 				rawText: jsonOk ? undefined : text,
 				headers: response.headers ?? {},
-				connection,
-				method: request.method,
-				url: shownUrl,
-				itemIndex,
+				...details,
 				attempts: attempt + 1,
-				wording: request,
 			});
 		}
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body };

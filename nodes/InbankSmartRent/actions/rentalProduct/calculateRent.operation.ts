@@ -87,6 +87,8 @@ export const execute = executeOperation<Input>({
 		path: `/rental/products/${encodeURIComponent(input.productCode)}/calculations`,
 		body: input.body as unknown as IDataObject,
 		errorCodes: { ASSET_MODEL_NOT_FOUND: ASSET_MODEL_NOT_FOUND_TEXT },
+		// A calculation creates nothing: it is repeated and reported like a read.
+		readOnly: true,
 	}),
 	output: (input, response) => ({ ...(response.body as IDataObject), productCode: input.productCode }),
 });

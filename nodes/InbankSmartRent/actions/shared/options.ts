@@ -13,7 +13,7 @@ export const timeoutOption: INodeProperties = {
 		'How long to wait for Inbank’s answer before the item fails: 1 to 300 seconds (an expression outside this range is brought into it)',
 };
 
-/** "Options → Retries": repeats only what is safe to repeat (see transport retryDecision). */
+/** "Options → Retries": repeats only what is safe to repeat (see the transport's retryDecision). */
 export const retriesOption: INodeProperties = {
 	displayName: 'Retries',
 	name: 'retries',
@@ -21,7 +21,7 @@ export const retriesOption: INodeProperties = {
 	typeOptions: { minValue: 0, maxValue: 5 },
 	default: 2,
 	description:
-		'How often to repeat a request that Inbank answered with 429 or 503 (after its Retry-After) or, for reads only, with a 5xx, a timeout or a dropped connection. A request that may have created something is never repeated.',
+		'How often to repeat a failed request. A request that may change something (POST or PATCH: Create, Update, Activate, Approve, Cancel) is repeated only after a 429 (after its Retry-After), by which Inbank says it did not process it; a 5xx, a timeout or a dropped connection do not prove that, so it is never repeated for them. Reads (Get, Get Asset Conditions, Calculate Rent) are also repeated after 500, 502, 503, 504, a timeout or a dropped connection.',
 };
 
 /** "Options → Concurrency" of Create POS session: items sent in parallel, in bounded number. */
