@@ -60,7 +60,7 @@ export class InbankApi implements ICredentialType {
 			// of this form, and lets a credential test reword only HTTP answers: the meaning sits right
 			// under that banner, where the merchant looks.
 			displayName:
-				'Test says ENOTFOUND, ECONNREFUSED, ETIMEDOUT or EAI_AGAIN? Inbank’s host cannot be reached: check Environment, Country and Base URL. ERR_INVALID_URL or “Invalid URL”: Base URL is http:// outside private networks (nothing was sent; use https:// or Allow Unencrypted HTTP).',
+				'ENOTFOUND, ECONNREFUSED, ETIMEDOUT, EAI_AGAIN: the host cannot be reached: check Environment, Country and Base URL. ERR_INVALID_URL: see Base URL.',
 			name: 'unreachableNotice',
 			type: 'notice',
 			default: '',
@@ -122,8 +122,8 @@ export class InbankApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. https://inbank-sandbox.example.com',
 			description:
-				'Optional. When set, replaces the host chosen by Environment and Country: for the local Inbank sandbox, a proxy, or a host Inbank gave you. Host and optional path only (no ?query or #fragment); a user:password@ in it is never shown.',
-			hint: 'Use https://. http:// sends the API key unencrypted and is accepted only for this machine (localhost, 127.x.x.x, [::1]) or a private network (10.x.x.x, 172.16–31.x.x, 192.168.x.x, [fc00::/7]), unless Allow Unencrypted HTTP is on. Redirects are never followed.',
+				'Optional. When set, replaces the host chosen by Environment and Country: for the local Inbank sandbox, a proxy, or a host Inbank gave you. Host and optional path only (no ?query or #fragment); a user:password@ in it is never shown. http:// sends the API key unencrypted and is accepted only for this machine (localhost, 127.x.x.x, [::1]) or a private network (10.x.x.x, 172.16–31.x.x, 192.168.x.x, [fc00::/7]), unless Allow Unencrypted HTTP is on. Redirects are never followed.',
+			hint: 'Use https://. http:// elsewhere than this machine or a private network is refused: the test shows ERR_INVALID_URL.',
 		},
 		{
 			displayName: 'Allow Unencrypted HTTP',

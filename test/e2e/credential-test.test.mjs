@@ -128,7 +128,10 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		// n8n 2.x shows the error's code, n8n 1.x its message.
 		assert.match(result.message, /^(ERR_INVALID_URL|Invalid URL)$/);
 		const types = await fetch(`${n8n.baseUrl}/types/credentials.json`, { headers: headers() }).then((r) => r.json());
-		const notice = types.find((type) => type.name === 'inbankApi').properties.find((property) => property.name === 'unreachableNotice');
-		assert.match(notice.displayName, /ERR_INVALID_URL or "Invalid URL": Base URL is http:\/\/ for a host outside this machine and private networks/);
+		const properties = types.find((type) => type.name === 'inbankApi').properties;
+		const notice = properties.find((property) => property.name === 'unreachableNotice');
+		assert.match(notice.displayName, /ERR_INVALID_URL: see Base URL/);
+		const baseUrl = properties.find((property) => property.name === 'baseUrl');
+		assert.match(baseUrl.hint, /http:\/\/ elsewhere than this machine or a private network is refused: the test shows ERR_INVALID_URL/);
 	});
 });
