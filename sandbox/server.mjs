@@ -91,7 +91,7 @@ export async function startSandbox(rawOptions = {}) {
 		const match = /^\/session\/([^/]+)(\/decision)?$/.exec(url.pathname);
 		const uuid = match && pathSegments(`/${match[1]}`)?.[0];
 		sb.expireDue();
-		const session = uuid && sb.store.sessions.get(uuid);
+		const session = uuid && sb.store.findSession(uuid);
 		if (!session) return sendHtml(res, 404, notFoundPage());
 		const shop = sb.shopsByUuid.get(session.shopUuid);
 		if (!match[2]) {
@@ -138,14 +138,22 @@ export async function startSandbox(rawOptions = {}) {
 
 		if (path === '/partner' || path.startsWith('/partner/')) {
 			const fault = sb.faults.take(req.method, path);
+			const respond = (answer) => (answer.body === undefined ? sendEmpty(res, answer.status, answer.headers) : sendJson(res, answer.status, answer.body, answer.headers));
+			const answerNow = () => (body.tooLarge ? { status: 413, body: { message: 'payload_too_large' } } : handleApi(sb, req, url, body.text));
+			if (fault?.mode === 'delayed') {
+				// The state as it is now, sent later: a read that answers what it saw when it started.
+				res.sandboxFault = fault.mode;
+				const answer = JSON.parse(JSON.stringify(answerNow()));
+				await wait(fault.delayMs);
+				if (closed) return req.socket.destroy();
+				return respond(answer);
+			}
 			if (fault) {
 				res.sandboxFault = fault.mode;
 				if (await applyFault(fault, req, res, wait)) return;
 				if (closed) return req.socket.destroy();
 			}
-			if (body.tooLarge) return sendJson(res, 413, { message: 'payload_too_large' });
-			const answer = handleApi(sb, req, url, body.text);
-			return answer.body === undefined ? sendEmpty(res, answer.status, answer.headers) : sendJson(res, answer.status, answer.body, answer.headers);
+			return respond(answerNow());
 		}
 
 		if (path === '/' && req.method === 'GET') {

@@ -11,10 +11,29 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
 import { claimDeliveries, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
-import type { PosSessionStatus } from './parse';
+import { canonicalUuid, type PosSessionStatus } from './parse';
 import { quote } from './quote';
-import { acknowledge, buildItem, MIN_TOKEN_LENGTH, readSession, readSettings, refuse, verifyCallback } from './TriggerHelpers';
-import { COMBINED_DESCRIPTION, FETCH_SESSION_DESCRIPTION, OUTPUTS_EXPRESSION, routedItemHint, routedStatuses, SETUP_CALLOUT, TOKEN_URL_SHAPE, TRIGGER_PANEL } from './ui';
+import {
+	acknowledge,
+	ANSWER_OK,
+	buildItem,
+	markArrival,
+	MIN_TOKEN_LENGTH,
+	readSession,
+	readSettings,
+	refuse,
+	verifyCallback,
+} from './TriggerHelpers';
+import {
+	COMBINED_DESCRIPTION,
+	FETCH_SESSION_DESCRIPTION,
+	OUTPUTS_EXPRESSION,
+	routedItemHint,
+	routedStatuses,
+	SETUP_CALLOUT,
+	TOKEN_URL_SHAPE,
+	TRIGGER_PANEL,
+} from './ui';
 
 const STATUS_OPTIONS = [
 	{ name: 'Cancelled', value: 'cancelled', description: 'The customer or the shop cancelled' },
@@ -24,8 +43,6 @@ const STATUS_OPTIONS = [
 	{ name: 'Granted', value: 'granted', description: 'Financing granted; not paid until completed' },
 	{ name: 'Pending', value: 'pending', description: 'The application has started' },
 ];
-
-const UUID_LIKE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 /** The ledger of one trigger node: per workflow and node, test events apart from production. */
 function scopeOf(workflowId: string | undefined, nodeId: string, mode: string): string {
@@ -59,10 +76,13 @@ export class InbankSmartRentTrigger implements INodeType {
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'inbankApi', required: true }],
 		triggerPanel: TRIGGER_PANEL,
+		// responseData is the body n8n answers when the webhook starts an execution (n8n 1.x and 2.x,
+		// webhook-helpers' onReceived response): without it n8n sends the text "firstEntryJson". Calls
+		// that start nothing are answered with webhookResponse, the same OK.
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: ANSWER_OK, path: 'callback' },
 			// Shops that forward the browser's return parameters may do so with GET.
-			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'callback' },
+			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: ANSWER_OK, path: 'callback' },
 		],
 		properties: [
 			{
@@ -175,7 +195,15 @@ export class InbankSmartRentTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Without a signature and without Verify Then Fetch Session, the workflow acts on whatever status the caller sends: anyone who has the URL (and token) can make it run “completed”. Turn Verify Then Fetch Session on so that it runs only on Inbank’s own record.',
+					'Without Verify Then Fetch Session, each callback runs on the status it carries, in the order it arrives: a late “granted” that comes after “completed” still runs. Turn it on to run only what Inbank’s record confirms.',
+				name: 'unorderedNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verification: ['signature'], fetchSession: [false] } },
+			},
+			{
+				displayName:
+					'Without a signature and without Verify Then Fetch Session, the workflow acts on whatever status the caller sends, in any order: anyone who has the URL (and token) can make it run “completed”, and a late “granted” after “completed” still runs. Turn Verify Then Fetch Session on so that it runs only on Inbank’s own record.',
 				name: 'unverifiedStatusNotice',
 				type: 'notice',
 				default: '',
@@ -228,33 +256,35 @@ export class InbankSmartRentTrigger implements INodeType {
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const nowMs = Date.now();
+		const arrival = markArrival();
 		const settings = readSettings((name, fallback) => this.getNodeParameter(name, fallback));
 		if (!settings.ok) return refuse.call(this, 503, `the node is misconfigured: ${settings.reason}`);
 		const verified = await verifyCallback.call(this, settings.value, nowMs);
 		if (!verified.ok) return refuse.call(this, verified.code, verified.reason);
 		const callback = verified.callback;
-		const read = await readSession.call(this, settings.value, callback);
-		if (!read.ok) return read.code === 503 ? refuse.call(this, 503, read.reason) : acknowledge.call(this, read.reason, 'warn');
+		// Editor test events always run; they leave no trace that could stop a production delivery.
+		const manual = this.getMode() === 'manual';
+		const node = this.getNode();
+		const memory = nodeMemory(scopeOf(this.getWorkflow().id, node.id, this.getMode()));
+		// A copy of a delivery this process has handled needs no session read (and spends no request with
+		// the shop's key): the status it names was run, whatever the record says by now.
+		const copyOf = manual ? undefined : memory.state(deliveryKey(callback.uuid, callback.status), nowMs);
+		if (copyOf) return acknowledge.call(this, repeatReason(callback.status, callback.uuid, copyOf));
+
+		const read = await readSession.call(this, settings.value, callback, { arrival, nowMs, staleSeconds: verified.staleSeconds });
+		if (!read.ok) return read.code === 503 ? refuse.call(this, 503, read.reason) : acknowledge.call(this, read.reason, read.level);
 		if (!settings.value.statuses.has(read.status)) return acknowledge.call(this, `status ${read.status} is not selected`);
 
 		const item = buildItem(settings.value, callback, read, nowMs);
 		warnOnce.call(this);
-		// Editor test events always run; they leave no trace that could stop a production delivery.
-		if (this.getMode() === 'manual') return { webhookResponse: 'OK', workflowData: [[{ json: item }]] };
+		if (manual) return { webhookResponse: ANSWER_OK, workflowData: [[{ json: item }]] };
 
-		const node = this.getNode();
-		const memory = nodeMemory(scopeOf(this.getWorkflow().id, node.id, this.getMode()));
-		const key = deliveryKey(callback.uuid, read.status);
+		const key = deliveryKey(read.uuid, read.status);
 		const seen = memory.state(key, nowMs);
-		if (seen) {
-			return acknowledge.call(
-				this,
-				`repeat of ${read.status} for session ${quote(callback.uuid)} (${seen === 'handled' ? 'already handled' : 'being handled'})`,
-			);
-		}
+		if (seen) return acknowledge.call(this, repeatReason(read.status, read.uuid, seen));
 		// The last step: nothing after it can fail, so a mark is never left behind by an error.
 		memory.markInFlight(key, nowMs);
-		return { webhookResponse: 'OK', workflowData: [[{ json: item }]] };
+		return { webhookResponse: ANSWER_OK, workflowData: [[{ json: item }]] };
 	}
 
 	/**
@@ -277,8 +307,9 @@ export class InbankSmartRentTrigger implements INodeType {
 
 		const deliveries: Array<{ index: number; status: PosSessionStatus; key: string }> = [];
 		items.forEach((item, index) => {
-			const { uuid, status } = item.json;
-			if (typeof uuid === 'string' && UUID_LIKE.test(uuid) && isKnownStatus(status)) {
+			const { status } = item.json;
+			const uuid = canonicalUuid(item.json.uuid);
+			if (uuid !== undefined && isKnownStatus(status)) {
 				// Not one of the node's outputs (not selected): not claimed, so selecting it later still runs it.
 				if (route(status) < 0) this.logger.debug(`Inbank Smart Rent Trigger: input item ${index} has status ${status}, which is not selected; skipped`);
 				else deliveries.push({ index, status, key: deliveryKey(uuid, status) });
@@ -327,6 +358,10 @@ export class InbankSmartRentTrigger implements INodeType {
 		}
 		return outputs;
 	}
+}
+
+function repeatReason(status: PosSessionStatus, uuid: string, seen: 'handled' | 'inFlight'): string {
+	return `repeat of ${status} for session ${quote(uuid)} (${seen === 'handled' ? 'already handled' : 'being handled'})`;
 }
 
 function isKnownStatus(value: unknown): value is PosSessionStatus {

@@ -6,8 +6,9 @@ import {
 	inbankApiRequest,
 	type InbankConnection,
 } from '../InbankSmartRent/transport';
+import { redactUrlSecrets } from '../InbankSmartRent/actions/shared/urlSecrets';
 import { DEFAULT_REMEMBERED, MAX_REMEMBERED, MIN_REMEMBERED } from './ledger';
-import { parseCallback, STATUS_EVENTS, type ParsedCallback, type PosSessionStatus } from './parse';
+import { canonicalUuid, comparedToRecord, parseCallback, STATUS_EVENTS, type ParsedCallback, type PosSessionStatus } from './parse';
 import { quote } from './quote';
 import { checkTimestamp, secretsEqual, verifySignature } from './signature';
 
@@ -129,18 +130,28 @@ export function refuse(this: IWebhookFunctions, code: 400 | 401 | 503, reason: s
 	return { noWebhookResponse: true };
 }
 
+/** The body of every 200 answer, accepted or not: what Inbank's own integrations answer. */
+export const ANSWER_OK = 'OK';
+
 /** Answers 200 OK (Inbank stops sending) for a callback that starts nothing. */
 export function acknowledge(this: IWebhookFunctions, reason: string, level: 'debug' | 'info' | 'warn' = 'debug'): IWebhookResponseData {
 	this.logger[level](`Inbank Smart Rent Trigger: ${reason}; acknowledged, nothing started`, {
 		node: this.getNode().name,
 		workflowId: this.getWorkflow().id,
 	});
-	return { webhookResponse: 'OK' };
+	return { webhookResponse: ANSWER_OK };
 }
 
-export type Verified = { ok: true; callback: ParsedCallback } | { ok: false; code: 400 | 401; reason: string };
+export type Verified =
+	| { ok: true; callback: ParsedCallback; staleSeconds?: number }
+	| { ok: false; code: 400 | 401; reason: string };
 
-/** Reads the callback and checks it as the node's Verification says. */
+/**
+ * Reads the callback and checks it as the node's Verification says. A correctly signed callback older
+ * than the Replay Window passes only with Verify Then Fetch Session on, marked with its age: it then
+ * runs only if Inbank's record confirms it (readSession). Inbank resends a callback with its original
+ * timestamp, so after an outage longer than the window a refusal here would refuse it for ever.
+ */
 export async function verifyCallback(this: IWebhookFunctions, settings: TriggerSettings, nowMs: number): Promise<Verified> {
 	const request = this.getRequestObject();
 	// n8n reads the body of a version > 1 webhook node only for content types it parses (JSON, form,
@@ -163,13 +174,16 @@ export async function verifyCallback(this: IWebhookFunctions, settings: TriggerS
 	if (!parsed.ok) return { ok: false, code: 400, reason: parsed.reason };
 	const callback = parsed.callback;
 
+	let staleSeconds: number | undefined;
 	if (settings.verification === 'signature') {
 		if (callback.shape !== 'signed') return { ok: false, code: 401, reason: 'the callback is not signed (no hmac, timestamp and message)' };
 		const time = checkTimestamp(callback.timestamp as string, nowMs, settings.replayWindowSeconds);
 		if (!time.ok) {
-			return time.reason === 'malformed'
-				? { ok: false, code: 400, reason: 'the timestamp is not Unix seconds' }
-				: { ok: false, code: 401, reason: `the timestamp is ${time.reason} (${time.ageSeconds} s from now; window ${settings.replayWindowSeconds} s)` };
+			if (time.reason === 'malformed') return { ok: false, code: 400, reason: 'the timestamp is not Unix seconds' };
+			if (time.reason === 'future' || !settings.fetchSession) {
+				return { ok: false, code: 401, reason: `the timestamp is ${time.reason} (${time.ageSeconds} s from now; window ${settings.replayWindowSeconds} s)` };
+			}
+			staleSeconds = time.ageSeconds;
 		}
 		const { apiKey } = await triggerConnection.call(this);
 		if (!verifySignature(apiKey, callback.timestamp as string, callback.message as string, callback.hmac as string)) {
@@ -180,21 +194,79 @@ export async function verifyCallback(this: IWebhookFunctions, settings: TriggerS
 			return { ok: false, code: 401, reason: 'the callback URL token is missing or wrong' };
 		}
 	}
-	return { ok: true, callback };
+	return staleSeconds === undefined ? { ok: true, callback } : { ok: true, callback, staleSeconds };
 }
 
-export type SessionRead =
-	| { ok: true; status: PosSessionStatus; session?: IDataObject; fetchError?: string; fetchedStatus?: string }
-	| { ok: false; code: 200 | 503; reason: string };
+/**
+ * This process's order of events: each callback's arrival and each session read's start take the next
+ * number, so "this read started after that callback arrived" is exact (two events can share a
+ * millisecond).
+ */
+let sequence = 0;
 
-const inFlightReads = new Map<string, Promise<IDataObject>>();
+/** Marks a callback's arrival; pass the mark to readSession. */
+export function markArrival(): number {
+	return ++sequence;
+}
 
-/** One GET per session at a time: concurrent copies of a callback (server and browser) share it. */
-async function fetchSession(this: IWebhookFunctions, uuid: string): Promise<IDataObject> {
-	const key = `${this.getNode().credentials?.inbankApi?.id ?? ''}:${uuid}`;
-	let read = inFlightReads.get(key);
-	if (!read) {
-		read = (async () => {
+/**
+ * Session reads for unsigned callbacks spend the shop's API key on a request anyone who knows the URL
+ * can send: in each n8n process, at most `perSecond` (with bursts up to `burst`) and `concurrent` at
+ * once per credential. Beyond that the callback is answered 503 (Inbank sends it again), so that a
+ * flood cannot push the shop into Inbank's rate limit for its real calls. Signed callbacks are not
+ * counted.
+ */
+export const UNSIGNED_READS = { perSecond: 5, burst: 20, concurrent: 4 } as const;
+
+class ReadBudget {
+	private tokens: number = UNSIGNED_READS.burst;
+	private at = 0;
+	inFlight = 0;
+
+	/** Takes one read, or says no. */
+	take(nowMs: number): boolean {
+		this.tokens = Math.min(UNSIGNED_READS.burst, this.tokens + (Math.max(0, nowMs - this.at) / 1000) * UNSIGNED_READS.perSecond);
+		this.at = nowMs;
+		if (this.tokens < 1 || this.inFlight >= UNSIGNED_READS.concurrent) return false;
+		this.tokens -= 1;
+		return true;
+	}
+}
+const readBudgets = new Map<string, ReadBudget>();
+
+interface SharedRead {
+	/** The sequence number at which the read started. */
+	started: number;
+	answer: Promise<IDataObject>;
+}
+const inFlightReads = new Map<string, SharedRead>();
+
+/**
+ * GET the session. A callback shares a read in flight only if that read started after the callback
+ * arrived: a read answers the state Inbank had when it started, and an earlier read may predate the
+ * status change this callback reports (a `completed` that joined a read started for a late `granted`
+ * would look like a repeat and be lost). Copies arriving together still share one read. `nowMs` is
+ * given for unsigned callbacks, whose new reads are bounded by UNSIGNED_READS; 'busy' when over.
+ */
+async function fetchSession(this: IWebhookFunctions, uuid: string, arrival: number, nowMs?: number): Promise<IDataObject | 'busy'> {
+	const credentialId = this.getNode().credentials?.inbankApi?.id ?? '';
+	const key = `${credentialId}:${uuid}`;
+	const shared = inFlightReads.get(key);
+	if (shared && shared.started > arrival) return await shared.answer;
+
+	let budget: ReadBudget | undefined;
+	if (nowMs !== undefined) {
+		budget = readBudgets.get(credentialId);
+		if (!budget) {
+			budget = new ReadBudget();
+			readBudgets.set(credentialId, budget);
+		}
+		if (!budget.take(nowMs)) return 'busy';
+		budget.inFlight++;
+	}
+	const read: SharedRead = {
+		started: ++sequence,
+		answer: (async () => {
 			const connection = await triggerConnection.call(this);
 			const answer = await inbankApiRequest.call(
 				this,
@@ -206,72 +278,186 @@ async function fetchSession(this: IWebhookFunctions, uuid: string): Promise<IDat
 			);
 			const body = answer.body;
 			return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IDataObject) : {};
-		})();
-		inFlightReads.set(key, read);
-		const forget = () => inFlightReads.delete(key);
-		read.then(forget, forget);
-	}
-	return await read;
+		})(),
+	};
+	inFlightReads.set(key, read);
+	const done = () => {
+		if (inFlightReads.get(key) === read) inFlightReads.delete(key);
+		if (budget) budget.inFlight--;
+	};
+	read.answer.then(done, done);
+	return await read.answer;
 }
 
+export type SessionRead =
+	| {
+			ok: true;
+			/** The status the workflow runs on: Inbank's when the record was read, the callback's otherwise. */
+			status: PosSessionStatus;
+			/** The session uuid, canonical; the record's when it was read. */
+			uuid: string;
+			/** Inbank's record, when it was read and is usable (one of the six statuses, the same uuid). */
+			session?: IDataObject;
+			/** Why a signed callback runs without the record. */
+			fetchError?: string;
+	  }
+	| { ok: false; code: 200 | 503; reason: string; level?: 'debug' | 'warn' };
+
 /**
- * The status the workflow acts on. A signed callback is Inbank's word: its status stands when the
- * session cannot be read, and Inbank's record wins when it can. An unsigned callback (URL token or no
- * verification) is only a hint to read the session: the workflow then runs on Inbank's record alone.
+ * The status the workflow acts on, judged against Inbank's record when it is read.
+ *
+ * - A signed callback is Inbank's word: if the record cannot be read, its status stands.
+ * - An unsigned callback (URL token or no verification) is only a hint to read the session: the
+ *   workflow runs on Inbank's record alone, or not at all (503).
+ * - A record for another session (uuid) is refused (503).
+ * - A callback whose status is ahead of the record (comparedToRecord: the read lags) is refused with
+ *   503, so that Inbank sends it again until the record has caught up; one behind the record (a late
+ *   `granted` after `completed`) runs on the record's status, which the duplicate check then stops.
+ * - A signed callback older than the Replay Window (staleSeconds) runs only when the record has exactly
+ *   its status; behind the record it is acknowledged and starts nothing.
  */
-export async function readSession(this: IWebhookFunctions, settings: TriggerSettings, callback: ParsedCallback): Promise<SessionRead> {
-	if (!settings.fetchSession) return { ok: true, status: callback.status };
+export async function readSession(
+	this: IWebhookFunctions,
+	settings: TriggerSettings,
+	callback: ParsedCallback,
+	when: { arrival: number; nowMs: number; staleSeconds?: number },
+): Promise<SessionRead> {
+	if (!settings.fetchSession) return { ok: true, status: callback.status, uuid: callback.uuid };
 	const signed = settings.verification === 'signature';
-	let session: IDataObject;
+	const stale = when.staleSeconds !== undefined;
+	const session = quote(callback.uuid);
+	const mustConfirm = !signed || stale;
+	let record: IDataObject;
 	try {
-		session = await fetchSession.call(this, callback.uuid);
+		const answer = await fetchSession.call(this, callback.uuid, when.arrival, signed ? undefined : when.nowMs);
+		if (answer === 'busy') {
+			return {
+				ok: false,
+				code: 503,
+				reason: `more unverified callbacks than Inbank Smart Rent Trigger reads sessions for (${UNSIGNED_READS.perSecond} per second, ${UNSIGNED_READS.concurrent} at once); session ${session} was not read`,
+			};
+		}
+		record = answer;
 	} catch (error) {
-		const message = quote((error as Error).message, 160);
-		if (!signed) return { ok: false, code: 503, reason: `session ${quote(callback.uuid)} could not be read from Inbank (${message}); Inbank is asked to send it again` };
-		return { ok: true, status: callback.status, fetchError: (error as Error).message };
+		const message = (error as Error).message;
+		if (mustConfirm) return { ok: false, code: 503, reason: `session ${session} could not be read from Inbank (${quote(message, 160)}); Inbank is asked to send it again` };
+		return { ok: true, status: callback.status, uuid: callback.uuid, fetchError: message };
 	}
-	const fetched = typeof session.status === 'string' ? session.status.toLowerCase() : undefined;
-	if (isStatus(fetched)) return { ok: true, status: fetched, session, fetchedStatus: fetched };
-	if (!signed) {
-		return { ok: false, code: 200, reason: `Inbank reports status ${quote(session.status)} for session ${quote(callback.uuid)}, which is not one of ${POS_SESSION_STATUSES.join(', ')}` };
+
+	const recordUuid = record.uuid ?? record.posSessionUuid;
+	if (recordUuid !== undefined && canonicalUuid(recordUuid) !== callback.uuid) {
+		return { ok: false, code: 503, reason: `Inbank answered the read of session ${session} with the record of session ${quote(recordUuid)}` };
 	}
-	return { ok: true, status: callback.status, session, fetchedStatus: fetched };
+	const recordStatus = typeof record.status === 'string' ? record.status.toLowerCase() : undefined;
+	if (!isStatus(recordStatus)) {
+		const unknown = `Inbank reports status ${quote(record.status)} for session ${session}, which is not one of ${POS_SESSION_STATUSES.join(', ')}`;
+		if (stale) return { ok: false, code: 503, reason: unknown };
+		if (!signed) return { ok: false, code: 200, reason: unknown, level: 'warn' };
+		return { ok: true, status: callback.status, uuid: callback.uuid, fetchError: unknown };
+	}
+
+	const relation = comparedToRecord(callback.status, recordStatus);
+	if (relation === 'ahead') {
+		return {
+			ok: false,
+			code: 503,
+			reason: `the callback reports ${callback.status} for session ${session}, but Inbank's record still says ${recordStatus}; Inbank is asked to send it again once its record has caught up`,
+		};
+	}
+	if (stale) {
+		const age = `a signed callback ${when.staleSeconds} s old (Replay Window ${settings.replayWindowSeconds} s)`;
+		if (relation === 'behind') {
+			return { ok: false, code: 200, reason: `${age} reports ${callback.status} for session ${session}; Inbank's record has moved on to ${recordStatus}`, level: 'warn' };
+		}
+		this.logger.warn(`Inbank Smart Rent Trigger accepted ${age}: Inbank's record confirms ${recordStatus} for session ${session}`, {
+			node: this.getNode().name,
+			workflowId: this.getWorkflow().id,
+		});
+	}
+	return { ok: true, status: recordStatus, uuid: callback.uuid, session: record };
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const amount = (value: unknown): number | undefined => {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+};
 
-/** The item: what a CRM flow needs at the top level, Inbank's record and the callback below. */
+/** The business fields of the item, in the item's names. */
+interface BusinessFields {
+	purchaseReference?: string;
+	contractUuid?: string;
+	totalAmount?: number;
+	currency?: string;
+}
+
+function fieldsOfRecord(record: IDataObject): BusinessFields {
+	const purchase = record.purchase as IDataObject | undefined;
+	return {
+		purchaseReference: text(purchase?.purchaseReference) ?? text(record.purchaseReference),
+		contractUuid: text(record.creditContractUuid),
+		totalAmount: amount(record.totalAmount),
+		currency: text(record.currency),
+	};
+}
+
+function fieldsOfSignedMessage(payload: Record<string, unknown>): BusinessFields {
+	return {
+		purchaseReference: text(payload.purchaseReference),
+		contractUuid: text(payload.creditContractUuid),
+		totalAmount: amount(payload.totalAmount),
+		currency: text(payload.currency),
+	};
+}
+
+const defined = (fields: BusinessFields): IDataObject =>
+	Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as IDataObject;
+
+/**
+ * The item: what a CRM flow needs at the top level, Inbank's record and the callback below.
+ *
+ * Every business field (status, purchaseReference, contractUuid, totalAmount, currency) comes from
+ * Inbank's record whenever it was read. Without the record, a signed callback's message supplies them;
+ * an unsigned caller supplies nothing but, with Verify Then Fetch Session off, the uuid and status it
+ * names. Where a signed message disagrees with the record, the record wins and `mismatchedFields`
+ * lists the fields. URLs lose their secrets (the Secret Token mode's token is in the Callback URL).
+ */
 export function buildItem(
 	settings: TriggerSettings,
 	callback: ParsedCallback,
 	read: Extract<SessionRead, { ok: true }>,
 	nowMs: number,
 ): IDataObject {
-	const session = read.session;
-	const purchase = session?.purchase as IDataObject | undefined;
-	const purchaseReference =
-		text(callback.payload.purchaseReference) ?? text(session?.purchaseReference) ?? text(purchase?.purchaseReference);
-	const contractUuid = text(session?.creditContractUuid) ?? (settings.verification === 'signature' ? text(callback.payload.creditContractUuid) : undefined);
+	const signed = settings.verification === 'signature';
+	const record = read.session;
+	const fields = record ? fieldsOfRecord(record) : signed ? fieldsOfSignedMessage(callback.payload) : {};
 	const item: IDataObject = {
-		uuid: callback.uuid,
+		uuid: read.uuid,
 		status: read.status,
 		event: STATUS_EVENTS[read.status],
-		...(purchaseReference ? { purchaseReference } : {}),
-		...(contractUuid ? { contractUuid } : {}),
+		...defined(fields),
 		receivedAt: new Date(nowMs).toISOString(),
 		verification: settings.verification,
-		callback: {
-			shape: callback.shape,
-			status: callback.status,
-			...(callback.timestamp ? { timestamp: callback.timestamp } : {}),
-			payload: callback.payload as IDataObject,
-		},
+		callback: signed
+			? {
+					shape: callback.shape,
+					status: callback.status,
+					...(callback.timestamp ? { timestamp: callback.timestamp } : {}),
+					payload: redactUrlSecrets(callback.payload as IDataObject),
+				}
+			: { shape: callback.shape },
 	};
-	if (read.fetchedStatus !== undefined && read.fetchedStatus !== callback.status) {
-		item.callbackStatus = callback.status;
-		item.statusMismatch = true;
+	if (signed && record) {
+		const claimed: Record<string, unknown> = { status: callback.status, ...defined(fieldsOfSignedMessage(callback.payload)) };
+		const actual: Record<string, unknown> = { status: read.status, ...defined(fields) };
+		const mismatched = Object.keys(claimed).filter((name) => String(claimed[name]) !== String(actual[name]));
+		if (read.status !== callback.status) {
+			item.callbackStatus = callback.status;
+			item.statusMismatch = true;
+		}
+		if (mismatched.length > 0) item.mismatchedFields = mismatched;
 	}
-	if (session) item.posSession = session;
+	if (record) item.posSession = redactUrlSecrets(record);
 	if (read.fetchError !== undefined) item.fetchError = read.fetchError;
 	return item;
 }

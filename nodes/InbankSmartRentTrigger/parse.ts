@@ -29,6 +29,7 @@ export interface ParsedCallback {
 	message?: string;
 	/** URL token (query `token`) when present; never copied into output. */
 	token?: string;
+	/** The session uuid, canonical and lower-case (see canonicalUuid). */
 	uuid: string;
 	status: PosSessionStatus;
 	/** Everything the callback carried, minus hmac and token. */
@@ -39,8 +40,17 @@ export interface ParsedCallback {
 
 export type ParseResult = { ok: true; callback: ParsedCallback } | { ok: false; reason: string };
 
-const UUID_LIKE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SIGNED_KEYS = ['hmac', 'timestamp', 'message'] as const;
+
+/**
+ * A session uuid in the one spelling the trigger keys and outputs: the canonical 8-4-4-4-12 form in
+ * lower case. Inbank's ids are UUIDs, which a database compares without regard to letter case, so
+ * `5E3A…` and `5e3a…` must be one session here too. Undefined for anything else.
+ */
+export function canonicalUuid(value: unknown): string | undefined {
+	return typeof value === 'string' && CANONICAL_UUID.test(value) ? value.toLowerCase() : undefined;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -124,7 +134,8 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 	const uuid = firstString(payload.uuid ?? payload.posSessionUuid);
 	const status = firstString(payload.status);
 	if (!uuid) return { ok: false, reason: 'the callback carries no session uuid' };
-	if (!UUID_LIKE.test(uuid)) return { ok: false, reason: 'the session uuid has an unexpected form' };
+	const canonical = canonicalUuid(uuid);
+	if (!canonical) return { ok: false, reason: `the session uuid ${quote(uuid, 40)} is not a UUID (expected 8-4-4-4-12 hexadecimal digits)` };
 	if (!status) return { ok: false, reason: 'the callback carries no status' };
 	const normalised = status.toLowerCase();
 	if (!(POS_SESSION_STATUSES as readonly string[]).includes(normalised)) {
@@ -144,7 +155,7 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 			timestamp,
 			message,
 			token,
-			uuid,
+			uuid: canonical,
 			status: normalised as PosSessionStatus,
 			fields: withoutHmac,
 			payload,
@@ -161,3 +172,21 @@ export const STATUS_EVENTS: Record<PosSessionStatus, string> = {
 	declined: 'Declined: Inbank declined the application; offer another payment method',
 	expired: 'Expired: the session ran out of time before a decision',
 };
+
+/**
+ * Where a status stands in a session's life: pending, then granted, then one final status (completed,
+ * cancelled, declined or expired). Inbank's documented moves all go forward along this order.
+ */
+const STAGE: Record<PosSessionStatus, number> = { pending: 0, granted: 1, completed: 2, cancelled: 2, declined: 2, expired: 2 };
+
+/**
+ * A callback's status against the status of Inbank's record of the session, the one place that orders
+ * statuses. `behind`: the record has moved past it (a late `granted` after `completed`). `ahead`: the
+ * record has not caught up with it yet (a read that lags the callback), including a final status that
+ * differs from a final record (`cancelled` while the record says `completed`): acknowledging either
+ * would lose the change the callback reports.
+ */
+export function comparedToRecord(callback: PosSessionStatus, record: PosSessionStatus): 'same' | 'ahead' | 'behind' {
+	if (callback === record) return 'same';
+	return STAGE[callback] < STAGE[record] ? 'behind' : 'ahead';
+}

@@ -26,7 +26,7 @@ export const SETUP_CALLOUT =
 
 /** The Verify Then Fetch Session switch. */
 export const FETCH_SESSION_DESCRIPTION =
-	'Whether to read the session from Inbank and output its record (Inbank’s status wins over the callback’s). Unsigned callbacks whose session cannot be read get HTTP 503 and start nothing.';
+	'Whether to read the session from Inbank and run on its record (status, order, contract, amount). A callback ahead of the record, or an unsigned one that cannot be read, gets HTTP 503.';
 
 /**
  * While n8n listens it shows its own "Go to Inbank Smart Rent and create an event", which a node cannot

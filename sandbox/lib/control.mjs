@@ -41,18 +41,18 @@ export async function handleControl(sb, method, pathname, query, json) {
 			return ok([...sb.store.sessions.values()].map((s) => ({ shopUuid: s.shopUuid, ...sessionView(s) })));
 		case 'GET /sessions/:uuid': {
 			sb.expireDue();
-			const session = sb.store.sessions.get(uuid);
+			const session = sb.store.findSession(uuid);
 			return session ? ok({ shopUuid: session.shopUuid, ...sessionView(session) }) : refuse(404, 'not_found');
 		}
 		case 'GET /contracts':
 			return ok([...sb.store.contracts.values()].map((c) => ({ shopUuid: c.shopUuid, ...contractView(sb, c) })));
 		case 'GET /contracts/:uuid': {
-			const contract = sb.store.contracts.get(uuid);
+			const contract = sb.store.findContract(uuid);
 			return contract ? ok({ shopUuid: contract.shopUuid, ...contractView(sb, contract) }) : refuse(404, 'not_found');
 		}
 
 		case 'POST /sessions/:uuid/state': {
-			const session = sb.store.sessions.get(uuid);
+			const session = sb.store.findSession(uuid);
 			if (!session) return refuse(404, 'not_found');
 			if (!SESSION_STATUSES.includes(json.status)) return refuse(400, `status must be one of ${SESSION_STATUSES.join(', ')}`);
 			// Forced: any state from any state; the contract follows, and the callback goes out (awaited).
@@ -61,7 +61,7 @@ export async function handleControl(sb, method, pathname, query, json) {
 			return ok({ session: sessionView(session), fields, callback: result });
 		}
 		case 'POST /sessions/:uuid/callback': {
-			const session = sb.store.sessions.get(uuid);
+			const session = sb.store.findSession(uuid);
 			if (!session) return refuse(404, 'not_found');
 			const variant = json.variant ?? 'genuine';
 			if (!CALLBACK_VARIANTS.includes(variant)) return refuse(400, `variant must be one of ${CALLBACK_VARIANTS.join(', ')}`);

@@ -1,9 +1,10 @@
 // Faults injected through the control API: the next `count` partner-API requests that match
 // (method and/or a substring of the path) fail in the chosen way, before authentication, the way a
-// gateway or an overloaded backend fails in front of the real API.
+// gateway or an overloaded backend fails in front of the real API. `delayed` is the exception: the
+// request is answered as usual, but the answer (the state when the request arrived) is sent late.
 import { sendHtml, sendJson } from './http.mjs';
 
-export const FAULT_MODES = ['status', 'slow', 'drop', 'non-json', 'truncated'];
+export const FAULT_MODES = ['status', 'slow', 'delayed', 'drop', 'non-json', 'truncated'];
 
 /** The `message` of an injected error status, in Inbank's `{ message }` shape. */
 export const STATUS_MESSAGES = {
@@ -35,12 +36,12 @@ export class Faults {
 		if ((mode === 'non-json' || mode === 'truncated') && !(Number.isInteger(status) && status >= 200 && status <= 599)) throw new FaultError('status must be 200-599');
 		const count = spec.count ?? 1;
 		if (!Number.isInteger(count) || count < 1) throw new FaultError('count must be a whole number >= 1');
-		const delayMs = spec.delayMs ?? (mode === 'slow' ? 2000 : 0);
+		const delayMs = spec.delayMs ?? (mode === 'slow' || mode === 'delayed' ? 2000 : 0);
 		if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 120_000) throw new FaultError('delayMs must be a whole number of milliseconds, 0-120000');
 		if (spec.retryAfter !== undefined && !(Number.isInteger(spec.retryAfter) && spec.retryAfter >= 0)) throw new FaultError('retryAfter must be a whole number of seconds');
 		if (spec.method !== undefined && typeof spec.method !== 'string') throw new FaultError('method must be a string');
 		if (spec.path !== undefined && typeof spec.path !== 'string') throw new FaultError('path must be a string (matched as a substring of the request path)');
-		const fault = { mode, status: mode === 'slow' || mode === 'drop' ? undefined : status, count, delayMs, retryAfter: spec.retryAfter, method: spec.method?.toUpperCase(), path: spec.path };
+		const fault = { mode, status: ['slow', 'delayed', 'drop'].includes(mode) ? undefined : status, count, delayMs, retryAfter: spec.retryAfter, method: spec.method?.toUpperCase(), path: spec.path };
 		this.list.push(fault);
 		return { ...fault };
 	}

@@ -75,7 +75,7 @@ function createSession(sb, shop, _p, req) {
 
 function getSession(sb, shop, p) {
 	sb.expireDue();
-	const session = sb.store.sessions.get(p.sessionUuid);
+	const session = sb.store.findSession(p.sessionUuid);
 	return session?.shopUuid === shop.uuid ? { status: 200, body: sessionView(session) } : NOT_FOUND;
 }
 
@@ -199,7 +199,7 @@ export function handleApi(sb, req, url, text) {
 
 	let contract;
 	if (params.contractUuid !== undefined) {
-		contract = sb.store.contracts.get(params.contractUuid);
+		contract = sb.store.findContract(params.contractUuid);
 		const wrongProduct = params.productCode !== undefined && contract?.productCode !== params.productCode;
 		if (!contract || contract.shopUuid !== keyShop.uuid || wrongProduct) return NOT_FOUND;
 	}

@@ -104,6 +104,18 @@ export class Store {
 		return changed;
 	}
 
+	/**
+	 * The session or contract with this uuid, in any letter case: Inbank's ids are UUIDs, which a
+	 * database uuid column compares without regard to case. Stored ids are lower case (randomUUID).
+	 */
+	findSession(uuid) {
+		return typeof uuid === 'string' ? this.sessions.get(uuid.toLowerCase()) : undefined;
+	}
+
+	findContract(uuid) {
+		return typeof uuid === 'string' ? this.contracts.get(uuid.toLowerCase()) : undefined;
+	}
+
 	contractOf(session) {
 		return session.creditContractUuid ? this.contracts.get(session.creditContractUuid) : undefined;
 	}

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
 import { isLoopback } from '../lib/http.mjs';
-import { KEY, order, PRODUCT, receiver, SHOP, signatureOk, testSandbox } from './helpers.mjs';
+import { KEY, order, PRODUCT, receiver, SHOP, signatureOk, sleep, testSandbox } from './helpers.mjs';
 
 describe('control API', () => {
 	let t;
@@ -147,6 +147,22 @@ describe('control API', () => {
 			assert.equal(res.status, 404);
 		});
 
+		it('delayed: answers, after delayMs, what the API said when the request arrived', async () => {
+			const session = await t.create(order(shop.url));
+			await t.control('POST', '/faults', { mode: 'delayed', delayMs: 400, method: 'GET', path: '/pos-sessions/' });
+			const started = Date.now();
+			const read = t.api('GET', `/pos-sessions/${session.uuid}`);
+			await sleep(100);
+			// The session moves on while the read is on its way back.
+			assert.equal((await t.control('POST', `/sessions/${session.uuid}/state`, { status: 'granted' })).status, 200);
+			const answer = await read;
+			assert.ok(Date.now() - started >= 390);
+			assert.deepEqual([answer.status, answer.body.status, answer.body.uuid], [200, 'pending', session.uuid]);
+			assert.equal((await t.getSession(session.uuid)).status, 'granted');
+			const log = (await t.control('GET', '/requests')).body;
+			assert.deepEqual(log.filter((r) => r.method === 'GET').map((r) => [r.status, r.fault]), [[200, 'delayed'], [200, undefined]]);
+		});
+
 		it('drop: the connection closes without an answer', async () => {
 			await t.control('POST', '/faults', { mode: 'drop' });
 			await assert.rejects(get());
@@ -175,10 +191,11 @@ describe('control API', () => {
 			assert.equal((await t.control('DELETE', '/faults')).status, 204);
 			assert.equal((await t.api('POST', `/rental/products/${PRODUCT}/contracts/x/activation`)).status, 404);
 			for (const [spec, message] of [
-				[{ mode: 'explode' }, /mode must be one of status, slow, drop, non-json, truncated/],
+				[{ mode: 'explode' }, /mode must be one of status, slow, delayed, drop, non-json, truncated/],
 				[{ status: 200 }, /status must be an HTTP error status/],
 				[{ count: 0 }, /count must be a whole number/],
 				[{ mode: 'slow', delayMs: -1 }, /delayMs/],
+				[{ mode: 'delayed', delayMs: 120_001 }, /delayMs/],
 				[{ retryAfter: 'soon' }, /retryAfter/],
 				[{ path: 5 }, /path must be a string/],
 			]) {

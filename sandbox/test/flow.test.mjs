@@ -279,3 +279,21 @@ describe('GET pos-sessions/{uuid}', () => {
 		}
 	});
 });
+
+describe('session and contract uuids', () => {
+	it('are found in any letter case (a database uuid column), and answered in the stored lower case', async () => {
+		const t = await testSandbox();
+		try {
+			const { session, contractUuid } = await t.granted(order());
+			assert.match(session.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+			const upper = await t.api('GET', `/pos-sessions/${session.uuid.toUpperCase()}`);
+			assert.deepEqual([upper.status, upper.body.uuid, upper.body.status], [200, session.uuid, 'granted']);
+			const contract = await t.api('GET', `/contracts/${contractUuid.toUpperCase()}`);
+			assert.deepEqual([contract.status, contract.body.uuid], [200, contractUuid]);
+			assert.equal((await t.control('GET', `/sessions/${session.uuid.toUpperCase()}`)).body.uuid, session.uuid);
+			assert.equal((await t.api('GET', '/pos-sessions/00000000-0000-4000-8000-000000000000')).status, 404);
+		} finally {
+			await t.close();
+		}
+	});
+});

@@ -17,6 +17,9 @@ const WEBHOOK_ID = randomUUID();
 const TOTAL = 1000;
 const DISTINCT = 800;
 
+/** The session of the warm-up request (session uuids are UUIDs). */
+const WARM_UP = randomUUID();
+
 function signed(uuid, status) {
 	const timestamp = String(Math.floor(Date.now() / 1000));
 	const message = JSON.stringify({ uuid, status });
@@ -43,7 +46,7 @@ describe('load: 1,000 concurrent callbacks with 20 % duplicates', { timeout: 1_5
 		await n8n.publish('loadTrigger0001');
 		await n8n.start();
 		// One warm-up request, so that the webhook is registered before the burst.
-		const warm = await n8n.webhook(`${WEBHOOK_ID}/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: signed('warm-up', 'pending') });
+		const warm = await n8n.webhook(`${WEBHOOK_ID}/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: signed(WARM_UP, 'pending') });
 		assert.equal(warm.status, 200);
 	});
 	after(async () => {
@@ -53,7 +56,7 @@ describe('load: 1,000 concurrent callbacks with 20 % duplicates', { timeout: 1_5
 
 	it('executions equal the distinct callbacks', async () => {
 		const deliveries = [];
-		for (let i = 0; i < DISTINCT; i++) deliveries.push([`load-${i}-${randomUUID()}`, i % 2 ? 'granted' : 'completed']);
+		for (let i = 0; i < DISTINCT; i++) deliveries.push([randomUUID(), i % 2 ? 'granted' : 'completed']);
 		for (let i = 0; i < TOTAL - DISTINCT; i++) deliveries.push(deliveries[i * 3]);
 		const send = ([uuid, status]) =>
 			fetch(`${n8n.baseUrl}/webhook/${WEBHOOK_ID}/callback`, {
@@ -86,7 +89,7 @@ describe('load: 1,000 concurrent callbacks with 20 % duplicates', { timeout: 1_5
 		}
 		assert.deepEqual(tally(answers), { 200: TOTAL }, `every delivery answered 200 after Inbank-style retries (first answers: ${JSON.stringify(firstTally)})`);
 
-		const executions = () => recorder.requests.filter((r) => r.path === '/executions/loadTrigger0001' && r.json?.uuid !== 'warm-up');
+		const executions = () => recorder.requests.filter((r) => r.path === '/executions/loadTrigger0001' && r.json?.uuid !== WARM_UP);
 		const deadline = Date.now() + 600_000;
 		while (executions().length < DISTINCT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
 		await new Promise((r) => setTimeout(r, 5000));

@@ -2,8 +2,9 @@
 // unsigned and replayed ones get 401 and run nothing; the browser + server duplicate runs once, also
 // after an n8n restart; the status filter holds; a late `granted` after `completed` runs nothing; a
 // callback refused once (503) runs when Inbank retries; three deliveries, a restart, the same three
-// again run three times in all. Each execution that runs downstream posts its item to a local
-// recorder, so the recorder's requests are those runs; n8n's own database counts the executions.
+// again run three times in all. Every accepted callback and every repeat is answered 200 with the body
+// OK. Each execution that runs downstream posts its item to a local recorder, so the recorder's
+// requests are those runs; n8n's own database counts the executions.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -35,6 +36,11 @@ function sign(status, uuid, { key = KEY, timestamp = Math.floor(Date.now() / 100
 	const message = JSON.stringify({ uuid, status });
 	const hmac = createHmac('sha512', key).update(`${timestamp}.${message}`).digest('hex');
 	return { hmac, timestamp: String(timestamp), message };
+}
+
+/** Inbank's reading of an answer: accepted (or a repeat acknowledged) is 200 with exactly the body OK. */
+async function assertOk(res, what = '') {
+	assert.deepEqual([res.status, await res.text()], [200, 'OK'], what);
 }
 
 const form = (fields) => ({
@@ -130,7 +136,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 	it('a signed callback runs the workflow once, with the documented item', async () => {
 		const uuid = randomUUID();
 		const res = await n8n.webhook(path, form(sign('granted', uuid)));
-		assert.equal(res.status, 200, await res.text());
+		await assertOk(res);
 		await settle(recorder, 1);
 		const runs = executions();
 		assert.equal(runs.length, 1);
@@ -145,7 +151,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		const uuid = randomUUID();
 		const body = JSON.stringify(sign('granted', uuid));
 		const res = await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
-		assert.equal(res.status, 200, await res.text());
+		await assertOk(res);
 		const forged = JSON.stringify(sign('granted', randomUUID(), { key: 'not-the-key' }));
 		const refused = await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: forged });
 		assert.equal(refused.status, 401);
@@ -186,8 +192,8 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 			n8n.webhook(path, form(fields)),
 			n8n.webhook(`${path}?${new URLSearchParams(fields)}`, { method: 'GET' }),
 		]);
-		assert.equal(server.status, 200);
-		assert.equal(browser.status, 200);
+		await assertOk(server, 'server');
+		await assertOk(browser, 'browser');
 		await settle(recorder, 1);
 		assert.equal(executions().length, 1);
 
@@ -195,9 +201,9 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		await n8n.stopServer();
 		await n8n.start();
 		const retry = await n8n.webhook(path, form(sign('completed', uuid)));
-		assert.equal(retry.status, 200);
+		await assertOk(retry, 'retry');
 		const next = await n8n.webhook(path, form(sign('cancelled', uuid)));
-		assert.equal(next.status, 200);
+		await assertOk(next, 'next');
 		await settle(recorder, 2);
 		assert.deepEqual(
 			executions().map((r) => r.json.status),
@@ -210,9 +216,9 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		const uuid = randomUUID();
 		const filteredPath = `${FILTERED_WEBHOOK_ID}/callback`;
 		const pending = await n8n.webhook(filteredPath, form(sign('pending', uuid)));
-		assert.equal(pending.status, 200);
+		await assertOk(pending, 'pending');
 		const completed = await n8n.webhook(filteredPath, form(sign('completed', uuid)));
-		assert.equal(completed.status, 200);
+		await assertOk(completed, 'completed');
 		await settle(recorder, 1);
 		assert.deepEqual(
 			executions('trigDone0000001').map((r) => r.json.status),
@@ -227,7 +233,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 			for (const status of ['completed', 'expired', 'granted']) {
 				const uuid = randomUUID();
 				const res = await n8n.webhook(`${webhookId}/callback`, form(sign(status, uuid)));
-				assert.equal(res.status, 200);
+				await assertOk(res, status);
 				if (status !== 'granted') sent.push([`/executions/${workflow}/${status}`, uuid, status]);
 			}
 		}
@@ -243,8 +249,8 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		const fields = sign('granted', randomUUID());
 		const answers = await Promise.all(Array.from({ length: 10 }, () => n8n.webhook(path, form(fields))));
 		assert.deepEqual(
-			answers.map((a) => a.status),
-			Array(10).fill(200),
+			await Promise.all(answers.map(async (a) => [a.status, await a.text()])),
+			Array(10).fill([200, 'OK']),
 		);
 		await settle(recorder, 1);
 		assert.equal(executions().length, 1);
@@ -255,12 +261,12 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		const uuid = randomUUID();
 		const fetchPath = `${FETCH_WEBHOOK_ID}/callback`;
 		sessions.set(uuid, { failures: 0, record: { uuid, status: 'completed', creditContractUuid: 'contract-e2e-1', purchase: { purchaseReference: 'order-e2e-1' } } });
-		assert.equal((await n8n.webhook(fetchPath, form(sign('completed', uuid)))).status, 200);
+		await assertOk(await n8n.webhook(fetchPath, form(sign('completed', uuid))));
 		await settle(recorder, 1);
-		assert.equal((await n8n.webhook(fetchPath, form(sign('granted', uuid)))).status, 200);
+		await assertOk(await n8n.webhook(fetchPath, form(sign('granted', uuid))));
 		await n8n.stopServer();
 		await n8n.start();
-		assert.equal((await n8n.webhook(fetchPath, form(sign('granted', uuid)))).status, 200);
+		await assertOk(await n8n.webhook(fetchPath, form(sign('granted', uuid))));
 		await settle(recorder, 2, 4000);
 		const runs = executions('trigFetch000001');
 		assert.deepEqual(
@@ -280,9 +286,9 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		await settle(recorder, 0, 1000);
 		assert.equal(executions('trigToken000001').length, 0);
 		const retry = await n8n.webhook(tokenPath, plain());
-		assert.equal(retry.status, 200);
+		await assertOk(retry, 'retry');
 		const again = await n8n.webhook(tokenPath, plain());
-		assert.equal(again.status, 200);
+		await assertOk(again, 'again');
 		await settle(recorder, 1);
 		assert.deepEqual(
 			executions('trigToken000001').map((r) => [r.json.uuid, r.json.status]),
@@ -294,14 +300,14 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 	it('three distinct deliveries, an n8n restart, the same three again: three runs in all', async () => {
 		recorder.requests.length = 0;
 		const deliveries = [randomUUID(), randomUUID(), randomUUID()].map((uuid) => sign('granted', uuid));
-		for (const fields of deliveries) assert.equal((await n8n.webhook(path, form(fields))).status, 200);
+		for (const fields of deliveries) await assertOk(await n8n.webhook(path, form(fields)));
 		await settle(recorder, 3);
 		await n8n.stopServer();
 		await n8n.start();
 		// Freshly signed copies of the same three deliveries, as Inbank would send them again.
 		for (const fields of deliveries) {
 			const { uuid, status } = JSON.parse(fields.message);
-			assert.equal((await n8n.webhook(path, form(sign(status, uuid)))).status, 200);
+			await assertOk(await n8n.webhook(path, form(sign(status, uuid))));
 		}
 		await settle(recorder, 4, 5000);
 		assert.equal(executions().length, 3);

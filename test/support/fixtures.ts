@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { name, version } from '../../package.json';
@@ -112,4 +112,10 @@ export function minimalFieldParameters(overrides: INodeParameters = {}): INodePa
 		purchaseDescription: 'Order 1002',
 		...overrides,
 	};
+}
+
+/** A session uuid for a name in a test: canonical, lower-case and the same for the same name. */
+export function sessionUuid(name: string): string {
+	const hex = createHash('sha256').update(name).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,17 +1,14 @@
-import type { IDataObject, INodeExecutionData, INodeParameters, INodeType, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
 import { FakeProcessedData, fakeTriggerExecuteContext, fakeWebhookContext } from '../support/fake-context';
-import { API_KEY, credentials, SHOP_UUID } from '../support/fixtures';
+import { API_KEY, credentials, SHOP_UUID, sessionUuid as id } from '../support/fixtures';
 import { startRecorder } from '../support/http-recorder';
+import { type Delivery, N8nProcess, ran, ranItems, signed, totalRuns } from '../support/trigger-n8n';
 
 /**
  * Issue 11, point by point: one execution per real status change, nothing lost, nothing forged, fail
- * closed. Each callback goes through what n8n does with it: webhook() answers the request; when it
- * emits an item, n8n starts an execution whose first step is the trigger's execute() with that item
- * as input; the items execute() returns are what runs downstream. Workflow static data follows n8n
- * 2.41.1: a change made in webhook() is saved only when the call starts no execution. Each simulated
- * n8n process loads the node module afresh (jest.isolateModulesAsync), so a restart loses memory.
+ * closed, through the trigger as n8n runs it (test/support/trigger-n8n.ts).
  */
 
 type Recorder = Awaited<ReturnType<typeof startRecorder>>;
@@ -33,106 +30,15 @@ beforeEach(() => {
 	server.requests.length = 0;
 });
 
-function signed(uuid: string, status: string, timestamp = Math.floor(Date.now() / 1000)) {
-	const message = JSON.stringify({ uuid, status });
-	return { hmac: computeSignature(API_KEY, String(timestamp), message), timestamp: String(timestamp), message };
-}
 
-interface Delivery {
-	response: { statusCode?: number; body?: unknown };
-	result?: IWebhookResponseData;
-	threw?: Error;
-	/** What ran downstream (execute()'s outputs), or undefined when no execution started. */
-	outputs?: INodeExecutionData[][];
-	executeError?: Error;
-	logs: string[];
-}
-
-/** One n8n process: its own copy of the node's module state; `db` is n8n's database, shared. */
-class N8nProcess {
-	private constructor(
-		readonly trigger: INodeType,
-		readonly db: { processedData: FakeProcessedData; staticData: IDataObject },
-	) {}
-
-	static async start(db = { processedData: new FakeProcessedData(), staticData: {} as IDataObject }): Promise<N8nProcess> {
-		let trigger: INodeType | undefined;
-		await jest.isolateModulesAsync(async () => {
-			const module = await import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
-			trigger = new module.InbankSmartRentTrigger();
-		});
-		return new N8nProcess(trigger as INodeType, db);
-	}
-
-	/** The same database, a new process (a restart, or a second process of the same n8n). */
-	async restart(): Promise<N8nProcess> {
-		return await N8nProcess.start(this.db);
-	}
-
-	async deliver(
-		request: { body?: unknown; query?: IDataObject; method?: string },
-		parameters: INodeParameters = {},
-		options: { mode?: 'webhook' | 'manual'; typeVersion?: number; tamper?: (context: Record<string, unknown>) => void } = {},
-	): Promise<Delivery> {
-		const staticData = JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject;
-		const run = fakeWebhookContext({
-			nodeType: this.trigger,
-			parameters: { fetchSession: false, ...parameters },
-			credentials: credentials(server.baseUrl),
-			request: { headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...request },
-			staticData,
-			mode: options.mode,
-			typeVersion: options.typeVersion,
-		});
-		options.tamper?.(run.context as unknown as Record<string, unknown>);
-		const delivery: Delivery = { response: run.response, logs: run.logs };
-		try {
-			delivery.result = await this.trigger.webhook!.call(run.context);
-		} catch (error) {
-			// n8n answers 500 and saves nothing.
-			delivery.threw = error as Error;
-			return delivery;
-		}
-		const workflowData = delivery.result.workflowData;
-		// n8n 2.41.1 saves static data changed in webhook() only when the call starts no execution.
-		if (!workflowData) {
-			this.db.staticData = staticData;
-			return delivery;
-		}
-		if (!this.trigger.execute) {
-			delivery.outputs = workflowData;
-			return delivery;
-		}
-		const execution = fakeTriggerExecuteContext({
-			nodeType: this.trigger,
-			parameters: { fetchSession: false, ...parameters },
-			items: workflowData[0],
-			processedData: this.db.processedData,
-			staticData: JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject,
-			mode: options.mode,
-			typeVersion: options.typeVersion,
-		});
-		try {
-			delivery.outputs = (await this.trigger.execute.call(execution.context)) as INodeExecutionData[][];
-		} catch (error) {
-			delivery.executeError = error as Error;
-		}
-		// An execution's static data is saved after the run.
-		this.db.staticData = execution.staticData;
-		delivery.logs.push(...execution.logs);
-		return delivery;
-	}
-}
-
-const ran = (delivery: Delivery) => (delivery.outputs ?? []).flat().length;
-const totalRuns = (deliveries: Delivery[]) => deliveries.reduce((sum, delivery) => sum + ran(delivery), 0);
-const ranItems = (delivery: Delivery) => (delivery.outputs ?? []).flat().map((item) => item.json);
+/** An n8n process whose credential reads sessions from `server`. */
+const startN8n = async () => await N8nProcess.start(server.baseUrl);
 
 describe('1. completed never starts two executions for one session', () => {
 	it('a late first-time granted, after Inbank already reports completed, starts nothing', async () => {
-		const uuid = 'late-granted-1';
+		const uuid = id('late-granted-1');
 		inbank.set(uuid, { uuid, status: 'completed', creditContractUuid: 'contract-1' });
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		const completed = await n8n.deliver({ body: signed(uuid, 'completed') }, { fetchSession: true });
 		const lateGranted = await n8n.deliver({ body: signed(uuid, 'granted') }, { fetchSession: true });
 		expect(ranItems(completed)).toEqual([expect.objectContaining({ uuid, status: 'completed' })]);
@@ -144,9 +50,9 @@ describe('1. completed never starts two executions for one session', () => {
 	});
 
 	it('granted and completed re-delivered after an outage (in either order) run completed once', async () => {
-		const uuid = 'outage-1';
+		const uuid = id('outage-1');
 		inbank.set(uuid, { uuid, status: 'completed' });
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		const runs = [
 			await n8n.deliver({ body: signed(uuid, 'granted') }, { fetchSession: true }),
 			await n8n.deliver({ body: signed(uuid, 'completed') }, { fetchSession: true }),
@@ -158,7 +64,7 @@ describe('1. completed never starts two executions for one session', () => {
 
 describe('2. a delivery counts as handled only once it was handed on', () => {
 	it('a parameter read that fails once (n8n answers 500) does not stop the retry', async () => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		let failures = 0;
 		const flaky = (context: Record<string, unknown>) => {
 			const read = context.getNodeParameter as (name: string, fallback?: unknown) => unknown;
@@ -167,21 +73,21 @@ describe('2. a delivery counts as handled only once it was handed on', () => {
 				return read(name, fallback);
 			};
 		};
-		const first = await n8n.deliver({ body: signed('flaky-1', 'completed') }, {}, { tamper: flaky });
+		const first = await n8n.deliver({ body: signed(id('flaky-1'), 'completed') }, {}, { tamper: flaky });
 		expect(first.threw?.message).toMatch(/timed out/);
-		const retry = await n8n.deliver({ body: signed('flaky-1', 'completed') });
+		const retry = await n8n.deliver({ body: signed(id('flaky-1'), 'completed') });
 		expect(ran(retry)).toBe(1);
 	});
 
 	it('when n8n cannot record the claim, the execution fails visibly and the next copy runs', async () => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		n8n.db.processedData.failNext = 1;
-		const first = await n8n.deliver({ body: signed('db-down-1', 'completed') });
+		const first = await n8n.deliver({ body: signed(id('db-down-1'), 'completed') });
 		expect(ran(first)).toBe(0);
 		expect(first.executeError?.message).toMatch(/Could not record the delivery in n8n's database: SQLITE_BUSY/);
-		const again = await n8n.deliver({ body: signed('db-down-1', 'completed') });
+		const again = await n8n.deliver({ body: signed(id('db-down-1'), 'completed') });
 		expect(ran(again)).toBe(1);
-		expect(ran(await n8n.deliver({ body: signed('db-down-1', 'completed') }))).toBe(0);
+		expect(ran(await n8n.deliver({ body: signed(id('db-down-1'), 'completed') }))).toBe(0);
 	});
 
 	it('a claim released after a failure can be claimed again (memory and n8n’s store)', async () => {
@@ -190,7 +96,7 @@ describe('2. a delivery counts as handled only once it was handed on', () => {
 			ledger = await import('../../nodes/InbankSmartRentTrigger/ledger');
 		});
 		const processedData = new FakeProcessedData();
-		const { context } = fakeTriggerExecuteContext({ nodeType: (await N8nProcess.start()).trigger, parameters: {}, items: [], processedData });
+		const { context } = fakeTriggerExecuteContext({ nodeType: (await startN8n()).trigger, parameters: {}, items: [], processedData });
 		const key = ledger!.deliveryKey('release-1', 'completed');
 		const claim = await ledger!.claimDeliveries(context, 'wf-1:trigger-under-test:live', [key], 100);
 		expect([...claim.fresh]).toEqual([key]);
@@ -199,7 +105,7 @@ describe('2. a delivery counts as handled only once it was handed on', () => {
 		expect([...again.fresh]).toEqual([key]);
 
 		// Without n8n's processed-data helpers, the workflow's static data holds the claim.
-		const old = fakeTriggerExecuteContext({ nodeType: (await N8nProcess.start()).trigger, parameters: {}, items: [], processedData: 'missing' });
+		const old = fakeTriggerExecuteContext({ nodeType: (await startN8n()).trigger, parameters: {}, items: [], processedData: 'missing' });
 		const staticClaim = await ledger!.claimDeliveries(old.context, 'wf-2:n:live', [key], 100);
 		expect(staticClaim.store).toBe('staticData');
 		expect(Object.keys(old.staticData.deliveries as object)).toEqual([key]);
@@ -215,29 +121,34 @@ describe('3. without a signature, the workflow runs only on Inbank’s own recor
 	] as const;
 
 	it.each(unsigned)('with %s, a forged completed whose session Inbank does not know gets 503 and starts nothing', async (_name, parameters, query) => {
-		const n8n = await N8nProcess.start();
-		const forged = await n8n.deliver({ body: { uuid: 'made-up', status: 'completed' }, query: { ...query } }, { ...parameters, fetchSession: true });
+		const n8n = await startN8n();
+		const forged = await n8n.deliver({ body: { uuid: id('made-up'), status: 'completed' }, query: { ...query } }, { ...parameters, fetchSession: true });
 		expect(forged.response.statusCode).toBe(503);
 		expect(forged.result?.workflowData).toBeUndefined();
 		expect(ran(forged)).toBe(0);
-		expect(forged.logs.join('\n')).toMatch(/refused a callback \(503\): session "made-up" could not be read from Inbank/);
+		expect(forged.logs.join('\n')).toContain(`refused a callback (503): session "${id('made-up')}" could not be read from Inbank`);
 		expect(n8n.db.processedData.entries()).toBe(0);
 	});
 
 	it.each(unsigned)('with %s, a status Inbank does not report as one of the six starts nothing', async (_name, parameters, query) => {
-		inbank.set('odd-1', { uuid: 'odd-1', status: 'in_progress' });
-		const n8n = await N8nProcess.start();
-		const claimed = await n8n.deliver({ body: { uuid: 'odd-1', status: 'completed' }, query: { ...query } }, { ...parameters, fetchSession: true });
+		inbank.set(id('odd-1'), { uuid: id('odd-1'), status: 'in_progress' });
+		const n8n = await startN8n();
+		const claimed = await n8n.deliver({ body: { uuid: id('odd-1'), status: 'completed' }, query: { ...query } }, { ...parameters, fetchSession: true });
 		expect(claimed.result?.webhookResponse).toBe('OK');
 		expect(ran(claimed)).toBe(0);
-		expect(claimed.logs.join('\n')).toMatch(/warn .*status "in_progress" for session "odd-1", which is not one of/);
+		expect(claimed.logs.join('\n')).toMatch(new RegExp(`warn .*status "in_progress" for session "${id('odd-1')}", which is not one of`));
 	});
 
-	it('with verification None, Inbank’s status replaces the claimed one', async () => {
-		inbank.set('real-1', { uuid: 'real-1', status: 'granted', creditContractUuid: 'contract-9' });
-		const n8n = await N8nProcess.start();
-		const claimed = await n8n.deliver({ body: { uuid: 'real-1', status: 'completed' } }, { verification: 'none', fetchSession: true });
-		expect(ranItems(claimed)).toEqual([expect.objectContaining({ status: 'granted', callbackStatus: 'completed', contractUuid: 'contract-9' })]);
+	it('with verification None, the workflow runs on Inbank’s status; a claim ahead of Inbank’s record gets 503', async () => {
+		inbank.set(id('real-1'), { uuid: id('real-1'), status: 'granted', creditContractUuid: 'contract-9' });
+		const n8n = await startN8n();
+		const ahead = await n8n.deliver({ body: { uuid: id('real-1'), status: 'completed' } }, { verification: 'none', fetchSession: true });
+		expect(ahead.response.statusCode).toBe(503);
+		expect(ran(ahead)).toBe(0);
+		const behind = await n8n.deliver({ body: { uuid: id('real-1'), status: 'pending' } }, { verification: 'none', fetchSession: true });
+		expect(ranItems(behind)).toEqual([expect.objectContaining({ status: 'granted', contractUuid: 'contract-9' })]);
+		// What an unsigned caller claimed is not carried on.
+		expect(ranItems(behind)[0]).not.toHaveProperty('callbackStatus');
 	});
 
 	it('says in the UI what Verify Then Fetch off means without a signature', () => {
@@ -252,16 +163,16 @@ describe('3. without a signature, the workflow runs only on Inbank’s own recor
 describe('4. unexpected parameter values refuse the callback (fail closed)', () => {
 	const old = Math.floor(Date.UTC(2001, 0, 1) / 1000);
 	it.each([
-		['verification "Signature" (capital S), unsigned callback', { verification: 'Signature' }, { uuid: 'p4-1', status: 'completed' }, /Verification is "Signature"; expected one of signature, urlToken, none/],
-		['a replay window that is not a number, timestamp from 2001', { replayWindowSeconds: 'abc' }, signed('p4-2', 'completed', old), /Replay Window \(Seconds\) is "abc"; expected a number from 30 to 86400/],
-		['a replay window out of range', { replayWindowSeconds: 10_000_000_000 }, signed('p4-3', 'completed', old), /Replay Window \(Seconds\) is "10000000000"/],
-		['an unknown status in Statuses', { statuses: ['Completed'] }, signed('p4-4', 'completed'), /Statuses is .*Completed.*; expected one or more of pending/],
-		['no status selected', { statuses: [] }, signed('p4-5', 'completed'), /Statuses is "\[\]"/],
-		['a retention out of range', { options: { rememberDeliveries: 0 } }, signed('p4-6', 'completed'), /Remember Deliveries is "0"; expected a whole number from 100 to 50000/],
-		['a routing flag that is not a boolean', { routeByStatus: 'yes' }, signed('p4-7', 'completed'), /Route Each Status to Its Own Output is "yes"/],
-		['a URL token that is too short', { verification: 'urlToken', callbackToken: 'short' }, { uuid: 'p4-8', status: 'completed', token: 'short' }, /Callback Token is shorter than 32 characters/],
+		['verification "Signature" (capital S), unsigned callback', { verification: 'Signature' }, { uuid: id('p4-1'), status: 'completed' }, /Verification is "Signature"; expected one of signature, urlToken, none/],
+		['a replay window that is not a number, timestamp from 2001', { replayWindowSeconds: 'abc' }, signed(id('p4-2'), 'completed', old), /Replay Window \(Seconds\) is "abc"; expected a number from 30 to 86400/],
+		['a replay window out of range', { replayWindowSeconds: 10_000_000_000 }, signed(id('p4-3'), 'completed', old), /Replay Window \(Seconds\) is "10000000000"/],
+		['an unknown status in Statuses', { statuses: ['Completed'] }, signed(id('p4-4'), 'completed'), /Statuses is .*Completed.*; expected one or more of pending/],
+		['no status selected', { statuses: [] }, signed(id('p4-5'), 'completed'), /Statuses is "\[\]"/],
+		['a retention out of range', { options: { rememberDeliveries: 0 } }, signed(id('p4-6'), 'completed'), /Remember Deliveries is "0"; expected a whole number from 100 to 50000/],
+		['a routing flag that is not a boolean', { routeByStatus: 'yes' }, signed(id('p4-7'), 'completed'), /Route Each Status to Its Own Output is "yes"/],
+		['a URL token that is too short', { verification: 'urlToken', callbackToken: 'short' }, { uuid: id('p4-8'), status: 'completed', token: 'short' }, /Callback Token is shorter than 32 characters/],
 	])('%s', async (_name, parameters, body, reason) => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		const delivery = await n8n.deliver({ body }, parameters as INodeParameters);
 		expect(ran(delivery)).toBe(0);
 		expect(delivery.response.statusCode).toBe(503);
@@ -269,18 +180,18 @@ describe('4. unexpected parameter values refuse the callback (fail closed)', () 
 	});
 
 	it('a workflow saved with the earlier option Remember Deliveries (Days) keeps working', async () => {
-		const n8n = await N8nProcess.start();
-		const delivery = await n8n.deliver({ body: signed('p4-9', 'completed') }, { options: { rememberDays: 30 } });
+		const n8n = await startN8n();
+		const delivery = await n8n.deliver({ body: signed(id('p4-9'), 'completed') }, { options: { rememberDays: 30 } });
 		expect(ran(delivery)).toBe(1);
 	});
 });
 
 describe('5. values from requests are quoted and cut short in log lines', () => {
 	it.each([
-		['a status with a newline', { uuid: 'log-1', status: 'granted\nERROR [n8n] forged line' }],
+		['a status with a newline', { uuid: id('log-1'), status: 'granted\nERROR [n8n] forged line' }],
 		['a content type with a newline', undefined],
 	])('%s cannot write a line of its own', async (_name, body) => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		const delivery = body
 			? await n8n.deliver({ body }, { verification: 'none' })
 			: await n8n.deliver({ body: {}, method: 'POST' }, { verification: 'none' }, {
@@ -301,17 +212,17 @@ describe('5. values from requests are quoted and cut short in log lines', () => 
 	});
 
 	it('a session uuid from a request is quoted in the duplicate line', async () => {
-		const n8n = await N8nProcess.start();
-		await n8n.deliver({ body: signed('quoted-1', 'granted') });
-		const repeat = await n8n.deliver({ body: signed('quoted-1', 'granted') });
-		expect(repeat.logs.join()).toMatch(/repeat of granted for session "quoted-1" \(already handled\)/);
+		const n8n = await startN8n();
+		await n8n.deliver({ body: signed(id('quoted-1'), 'granted') });
+		const repeat = await n8n.deliver({ body: signed(id('quoted-1'), 'granted') });
+		expect(repeat.logs.join()).toContain(`repeat of granted for session "${id('quoted-1')}" (already handled)`);
 	});
 });
 
 describe('6. remembered across restarts and across the processes of one n8n', () => {
 	it('three distinct deliveries, a restart, the same three again: three runs in all', async () => {
-		const first = await N8nProcess.start();
-		const deliveries = ['r-1', 'r-2', 'r-3'].map((uuid) => signed(uuid, 'completed'));
+		const first = await startN8n();
+		const deliveries = [id('r-1'), id('r-2'), id('r-3')].map((uuid) => signed(uuid, 'completed'));
 		const before: Delivery[] = [];
 		for (const body of deliveries) before.push(await first.deliver({ body }));
 		const restarted = await first.restart();
@@ -322,17 +233,17 @@ describe('6. remembered across restarts and across the processes of one n8n', ()
 	});
 
 	it('a copy that reaches another process of the same n8n later starts nothing', async () => {
-		const a = await N8nProcess.start();
+		const a = await startN8n();
 		const b = await a.restart(); // both alive, one database
-		expect(ran(await a.deliver({ body: signed('q-1', 'granted') }))).toBe(1);
-		expect(ran(await b.deliver({ body: signed('q-1', 'granted') }))).toBe(1 - 1);
-		expect(ran(await b.deliver({ body: signed('q-1', 'completed') }))).toBe(1);
-		expect(ran(await a.deliver({ body: signed('q-1', 'completed') }))).toBe(0);
+		expect(ran(await a.deliver({ body: signed(id('q-1'), 'granted') }))).toBe(1);
+		expect(ran(await b.deliver({ body: signed(id('q-1'), 'granted') }))).toBe(1 - 1);
+		expect(ran(await b.deliver({ body: signed(id('q-1'), 'completed') }))).toBe(1);
+		expect(ran(await a.deliver({ body: signed(id('q-1'), 'completed') }))).toBe(0);
 	});
 
 	it('simultaneous executions in one process claim each delivery once (n8n’s store is read-modify-write)', async () => {
-		const n8n = await N8nProcess.start();
-		const items = ['c-1', 'c-2', 'c-3', 'c-4', 'c-5'].flatMap((uuid) => [uuid, uuid]).map((uuid) => ({ json: { uuid, status: 'completed' } }));
+		const n8n = await startN8n();
+		const items = [id('c-1'), id('c-2'), id('c-3'), id('c-4'), id('c-5')].flatMap((uuid) => [uuid, uuid]).map((uuid) => ({ json: { uuid, status: 'completed' } }));
 		const outputs = await Promise.all(
 			items.map(async (item) => {
 				const { context } = fakeTriggerExecuteContext({ nodeType: n8n.trigger, parameters: {}, items: [item], processedData: n8n.db.processedData });
@@ -346,33 +257,33 @@ describe('6. remembered across restarts and across the processes of one n8n', ()
 	});
 
 	it('editor test events run every time and leave nothing that would stop production', async () => {
-		const n8n = await N8nProcess.start();
-		const test1 = await n8n.deliver({ body: signed('t-1', 'completed') }, {}, { mode: 'manual' });
-		const test2 = await n8n.deliver({ body: signed('t-1', 'completed') }, {}, { mode: 'manual' });
+		const n8n = await startN8n();
+		const test1 = await n8n.deliver({ body: signed(id('t-1'), 'completed') }, {}, { mode: 'manual' });
+		const test2 = await n8n.deliver({ body: signed(id('t-1'), 'completed') }, {}, { mode: 'manual' });
 		expect(ran(test1) + ran(test2)).toBe(2);
 		expect(n8n.db.processedData.entries()).toBe(0);
-		expect(ran(await n8n.deliver({ body: signed('t-1', 'completed') }))).toBe(1);
+		expect(ran(await n8n.deliver({ body: signed(id('t-1'), 'completed') }))).toBe(1);
 	});
 
 	it('on an n8n without processed data, static data saved after the run carries the ledger (with a warning)', async () => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		n8n.db.processedData.helpers = () => ({}) as ReturnType<FakeProcessedData['helpers']>;
-		const first = await n8n.deliver({ body: signed('s-1', 'completed') });
+		const first = await n8n.deliver({ body: signed(id('s-1'), 'completed') });
 		expect(ran(first)).toBe(1);
 		expect(first.logs.join()).toMatch(/no processed-data store/);
 		const restarted = await n8n.restart();
-		expect(ran(await restarted.deliver({ body: signed('s-1', 'completed') }))).toBe(0);
+		expect(ran(await restarted.deliver({ body: signed(id('s-1'), 'completed') }))).toBe(0);
 	});
 });
 
 describe('7. the ledger costs the same per claim at any size, and its stored size is bounded', () => {
 	it('20,000 distinct deliveries: flat time per claim, memory and n8n’s row capped', async () => {
-		const n8n = await N8nProcess.start({ processedData: new FakeProcessedData(0), staticData: {} });
+		const n8n = await N8nProcess.start(server.baseUrl, { processedData: new FakeProcessedData(0), staticData: {} });
 		const cap = 1000;
 		const timeOf = async (from: number, count: number) => {
 			const started = performance.now();
 			for (let i = from; i < from + count; i++) {
-				const delivery = await n8n.deliver({ body: { uuid: `bulk-${i}`, status: 'completed' } }, { verification: 'none', options: { rememberDeliveries: cap } });
+				const delivery = await n8n.deliver({ body: { uuid: id(`bulk-${i}`), status: 'completed' } }, { verification: 'none', options: { rememberDeliveries: cap } });
 				if (ran(delivery) !== 1) throw new Error(`delivery ${i} did not run once`);
 			}
 			return performance.now() - started;
@@ -388,21 +299,21 @@ describe('7. the ledger costs the same per claim at any size, and its stored siz
 		// Nothing is written to the workflow's static data per callback any more.
 		expect(JSON.stringify(n8n.db.staticData).length).toBeLessThan(100);
 		// The oldest are forgotten first, the newest remembered.
-		expect(ran(await n8n.deliver({ body: { uuid: 'bulk-19999', status: 'completed' } }, { verification: 'none', options: { rememberDeliveries: cap } }))).toBe(0);
+		expect(ran(await n8n.deliver({ body: { uuid: id('bulk-19999'), status: 'completed' } }, { verification: 'none', options: { rememberDeliveries: cap } }))).toBe(0);
 	}, 120_000);
 
 	it('in-flight marks expire, so a repeat is judged by n8n’s store again', async () => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		const now = Date.now();
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
 		try {
 			// The webhook handed the delivery on, but its execution never ran (say, a queue-mode worker).
-			const handed = fakeWebhookContext({ nodeType: n8n.trigger, parameters: { fetchSession: false }, credentials: credentials(server.baseUrl), request: { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: signed('f-1', 'granted', Math.floor(now / 1000)) } });
+			const handed = fakeWebhookContext({ nodeType: n8n.trigger, parameters: { fetchSession: false }, credentials: credentials(server.baseUrl), request: { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: signed(id('f-1'), 'granted', Math.floor(now / 1000)) } });
 			expect((await n8n.trigger.webhook!.call(handed.context)).workflowData).toBeDefined();
-			const soon = await n8n.deliver({ body: signed('f-1', 'granted', Math.floor(now / 1000)) });
+			const soon = await n8n.deliver({ body: signed(id('f-1'), 'granted', Math.floor(now / 1000)) });
 			expect(soon.result?.workflowData).toBeUndefined();
 			clock.mockReturnValue(now + 61_000);
-			const later = await n8n.deliver({ body: signed('f-1', 'granted', Math.floor(now / 1000) + 61) });
+			const later = await n8n.deliver({ body: signed(id('f-1'), 'granted', Math.floor(now / 1000) + 61) });
 			expect(ran(later)).toBe(1);
 		} finally {
 			clock.mockRestore();
@@ -412,74 +323,74 @@ describe('7. the ledger costs the same per claim at any size, and its stored siz
 
 describe('copies arriving together', () => {
 	it('ten simultaneous copies read the session from Inbank once and run once', async () => {
-		inbank.set('together-1', { uuid: 'together-1', status: 'completed' });
-		const n8n = await N8nProcess.start();
-		const copies = await Promise.all(Array.from({ length: 10 }, async () => await n8n.deliver({ body: signed('together-1', 'completed') }, { fetchSession: true })));
+		inbank.set(id('together-1'), { uuid: id('together-1'), status: 'completed' });
+		const n8n = await startN8n();
+		const copies = await Promise.all(Array.from({ length: 10 }, async () => await n8n.deliver({ body: signed(id('together-1'), 'completed') }, { fetchSession: true })));
 		expect(totalRuns(copies)).toBe(1);
 		expect(copies.map((copy) => copy.response.statusCode ?? 200)).toEqual(Array(10).fill(200));
-		expect(server.requests.filter((request) => request.path.endsWith('/pos-sessions/together-1'))).toHaveLength(1);
+		expect(server.requests.filter((request) => request.path.endsWith(`/pos-sessions/${id('together-1')}`))).toHaveLength(1);
 	});
 });
 
 describe('the item and the outputs', () => {
 	it('puts purchaseReference and the contract UUID at the top level', async () => {
-		inbank.set('item-1', { uuid: 'item-1', status: 'granted', creditContractUuid: 'contract-77', purchase: { purchaseReference: 'order-1001' } });
-		const n8n = await N8nProcess.start();
-		const [item] = ranItems(await n8n.deliver({ body: signed('item-1', 'granted') }, { fetchSession: true }));
-		expect(item).toMatchObject({ uuid: 'item-1', status: 'granted', purchaseReference: 'order-1001', contractUuid: 'contract-77' });
-		const message = JSON.stringify({ uuid: 'item-2', status: 'completed', purchaseReference: 'order-1002', creditContractUuid: 'contract-78' });
+		inbank.set(id('item-1'), { uuid: id('item-1'), status: 'granted', creditContractUuid: 'contract-77', purchase: { purchaseReference: 'order-1001' } });
+		const n8n = await startN8n();
+		const [item] = ranItems(await n8n.deliver({ body: signed(id('item-1'), 'granted') }, { fetchSession: true }));
+		expect(item).toMatchObject({ uuid: id('item-1'), status: 'granted', purchaseReference: 'order-1001', contractUuid: 'contract-77' });
+		const message = JSON.stringify({ uuid: id('item-2'), status: 'completed', purchaseReference: 'order-1002', creditContractUuid: 'contract-78' });
 		const timestamp = String(Math.floor(Date.now() / 1000));
 		const [fromCallback] = ranItems(await n8n.deliver({ body: { hmac: computeSignature(API_KEY, timestamp, message), timestamp, message } }));
 		expect(fromCallback).toMatchObject({ purchaseReference: 'order-1002', contractUuid: 'contract-78' });
 	});
 
 	it('routes each status to its own output, and a repeat to none', async () => {
-		const n8n = await N8nProcess.start();
-		const first = await n8n.deliver({ body: signed('route-1', 'declined') }, { routeByStatus: true });
+		const n8n = await startN8n();
+		const first = await n8n.deliver({ body: signed(id('route-1'), 'declined') }, { routeByStatus: true });
 		expect(first.outputs?.map((output) => output.length)).toEqual(STATUSES.map((s) => (s === 'declined' ? 1 : 0)));
 		expect(first.outputs?.[STATUSES.indexOf('declined')][0]).toMatchObject({ json: { status: 'declined' }, pairedItem: { item: 0 } });
 		const restarted = await n8n.restart();
-		const repeat = await restarted.deliver({ body: signed('route-1', 'declined') }, { routeByStatus: true });
+		const repeat = await restarted.deliver({ body: signed(id('route-1'), 'declined') }, { routeByStatus: true });
 		expect(repeat.outputs?.map((output) => output.length)).toEqual(STATUSES.map(() => 0));
 	});
 
 	it('routes to the selected statuses’ outputs only (version 1.2), in the order of the outputs expression', async () => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		const routing = { routeByStatus: true, statuses: ['expired', 'completed'] };
-		const completed = await n8n.deliver({ body: signed('sel-1', 'completed') }, routing);
+		const completed = await n8n.deliver({ body: signed(id('sel-1'), 'completed') }, routing);
 		expect(completed.outputs?.map((output) => output.length)).toEqual([1, 0]);
-		const expired = await n8n.deliver({ body: signed('sel-2', 'expired') }, routing);
+		const expired = await n8n.deliver({ body: signed(id('sel-2'), 'expired') }, routing);
 		expect(expired.outputs?.map((output) => output.length)).toEqual([0, 1]);
 		expect(expired.outputs?.[1][0]).toMatchObject({ json: { status: 'expired' }, pairedItem: { item: 0 } });
 		// Not selected: acknowledged, nothing runs and nothing is claimed.
-		const granted = await n8n.deliver({ body: signed('sel-3', 'granted') }, routing);
+		const granted = await n8n.deliver({ body: signed(id('sel-3'), 'granted') }, routing);
 		expect(granted.outputs).toBeUndefined();
 		expect([...n8n.db.processedData.rows.values()].map((row) => row.data.length)).toEqual([2]);
 	});
 
 	it('keeps one output per status on a version 1.1 node, so its saved connections keep their statuses', async () => {
-		const n8n = await N8nProcess.start();
-		const old = await n8n.deliver({ body: signed('old-1', 'completed') }, { routeByStatus: true, statuses: ['expired', 'completed'] }, { typeVersion: 1.1 });
+		const n8n = await startN8n();
+		const old = await n8n.deliver({ body: signed(id('old-1'), 'completed') }, { routeByStatus: true, statuses: ['expired', 'completed'] }, { typeVersion: 1.1 });
 		expect(old.outputs?.map((output) => output.length)).toEqual(STATUSES.map((s) => (s === 'completed' ? 1 : 0)));
 	});
 
 	it('does not claim an input item whose status is not one of its outputs (pinned or hand-made input)', async () => {
-		const { trigger } = await N8nProcess.start();
+		const { trigger } = await startN8n();
 		const processedData = new FakeProcessedData();
 		const execution = fakeTriggerExecuteContext({
 			nodeType: trigger,
 			parameters: { fetchSession: false, routeByStatus: true, statuses: ['completed'] },
-			items: [{ json: { uuid: 'pin-1', status: 'granted' } }, { json: { uuid: 'pin-2', status: 'completed' } }],
+			items: [{ json: { uuid: id('pin-1'), status: 'granted' } }, { json: { uuid: id('pin-2'), status: 'completed' } }],
 			processedData,
 		});
 		const outputs = (await trigger.execute!.call(execution.context)) as INodeExecutionData[][];
-		expect(outputs.map((output) => output.map((item) => item.json.uuid))).toEqual([['pin-2']]);
+		expect(outputs.map((output) => output.map((item) => item.json.uuid))).toEqual([[id('pin-2')]]);
 		expect([...processedData.rows.values()].map((row) => row.data.length)).toEqual([1]);
 		expect(execution.logs.join('\n')).toMatch(/input item 0 has status granted, which is not selected; skipped/);
 	});
 
 	it('an item that is not a callback (n8n’s placeholder after a webhook error) emits nothing', async () => {
-		const n8n = await N8nProcess.start();
+		const n8n = await startN8n();
 		const { context, logs } = fakeTriggerExecuteContext({ nodeType: n8n.trigger, parameters: {}, items: [{ json: {} }], processedData: n8n.db.processedData });
 		expect(await n8n.trigger.execute!.call(context)).toEqual([[]]);
 		expect(logs.join()).toMatch(/input item 0 is not a callback/);

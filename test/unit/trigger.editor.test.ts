@@ -85,7 +85,7 @@ describe('short texts in a narrow panel', () => {
 		expect(visible(property('productionUrlCallout')!.displayName).length).toBeLessThanOrEqual(200);
 		expect(property('productionUrlCallout')!.displayName.length).toBeLessThanOrEqual(200);
 		expect(property('fetchSession')!.description!.length).toBeLessThanOrEqual(200);
-		expect(property('fetchSession')!.description).toMatch(/Inbank’s status wins over the callback’s.*HTTP 503 and start nothing/);
+		expect(property('fetchSession')!.description).toMatch(/run on its record.*ahead of the record.*HTTP 503/);
 	});
 });
 
@@ -96,7 +96,7 @@ describe('a routed test event in n8n’s real engine', () => {
 		const result = await runWorkflow({
 			nodes: [{ id: 't', name: nodeName, type: TYPE, typeVersion: 1.2, position: [0, 0], parameters }],
 			nodeTypes: { [TYPE]: new InbankSmartRentTrigger() },
-			items: statuses.map((status, i) => ({ json: { uuid: `session-${i}`, status } })),
+			items: statuses.map((status, i) => ({ json: { uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, status } })),
 			mode,
 		});
 		const task = (result as IRun).data.resultData.runData[nodeName][0];

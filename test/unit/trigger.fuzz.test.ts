@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
@@ -64,7 +66,7 @@ describe(`trigger fuzzing: ${RUNS} hostile requests`, () => {
 				let body: IDataObject = req.body as IDataObject;
 				if (isGenuine) {
 					const timestamp = String(now());
-					const message = JSON.stringify({ uuid: `s-${genuine}-${Math.random().toString(36).slice(2)}`, status: 'granted' });
+					const message = JSON.stringify({ uuid: randomUUID(), status: 'granted' });
 					body = { hmac: computeSignature(API_KEY, timestamp, message), timestamp, message };
 				}
 				const run = fakeWebhookContext({

@@ -16,6 +16,8 @@ const TIMESTAMP = '1700000000';
 const MESSAGE = '{"uuid":"5e3a459a-aada-4d81-b6ad-09cb9483c8bf","status":"granted"}';
 const HMAC =
 	'b322acb2f650f652c27c361b36b418d336b73acd677bf905e5dae29580cfeac15bb6260c02171a569bc6cd15805c2629a984a2b28755b91f1283c4487049c0ee';
+/** A session uuid other than the one MESSAGE carries. */
+const OTHER = '7d0c1a52-2b7e-4c35-9a51-0f3e6a1b2c4d';
 const UNICODE_KEY = 'ключ-🔑';
 const UNICODE_MESSAGE = '{"uuid":"ü-ñ","status":"completed","note":"Tere, õun 🍏"}';
 const UNICODE_HMAC =
@@ -105,13 +107,13 @@ describe('callback parsing', () => {
 		const raw = new URLSearchParams(signed).toString();
 		const result = parseCallback({ method: 'POST', contentType: 'text/plain', body: {}, rawBody: Buffer.from(raw), query: {} });
 		expect(result.ok && result.callback.status).toBe('granted');
-		const json = parseCallback({ method: 'POST', contentType: 'text/plain', body: '', rawBody: JSON.stringify({ uuid: 'u-1', status: 'Completed' }), query: {} });
-		expect(json.ok && json.callback).toMatchObject({ shape: 'plain', uuid: 'u-1', status: 'completed' });
+		const json = parseCallback({ method: 'POST', contentType: 'text/plain', body: '', rawBody: JSON.stringify({ uuid: OTHER, status: 'Completed' }), query: {} });
+		expect(json.ok && json.callback).toMatchObject({ shape: 'plain', uuid: OTHER, status: 'completed' });
 	});
 
 	it('reads a plain JSON body carrying uuid and status, or posSessionUuid', () => {
-		const result = parseCallback({ method: 'POST', contentType: 'application/json', body: { posSessionUuid: 'abc-1', status: 'declined' }, query: {} });
-		expect(result.ok && result.callback).toMatchObject({ shape: 'plain', uuid: 'abc-1', status: 'declined' });
+		const result = parseCallback({ method: 'POST', contentType: 'application/json', body: { posSessionUuid: OTHER, status: 'declined' }, query: {} });
+		expect(result.ok && result.callback).toMatchObject({ shape: 'plain', uuid: OTHER, status: 'declined' });
 	});
 
 	it.each([
@@ -119,9 +121,9 @@ describe('callback parsing', () => {
 		['a partly signed callback', { body: { hmac: HMAC, message: MESSAGE }, query: {} }, 'a signed callback needs hmac, timestamp and message; missing timestamp'],
 		['a message that is not JSON', { body: { ...signed, message: 'uuid=1&status=granted' }, query: {} }, 'message is not JSON'],
 		['a message that is a JSON list', { body: { ...signed, message: '[1]' }, query: {} }, 'message is JSON but not an object'],
-		['an unknown status', { body: { uuid: 'u', status: 'paid' }, query: {} }, 'unknown status "paid" (expected one of pending, granted, completed, cancelled, declined, expired)'],
-		['no status', { body: { uuid: 'u' }, query: {} }, 'the callback carries no status'],
-		['a uuid with a path in it', { body: { uuid: '../../etc', status: 'granted' }, query: {} }, 'the session uuid has an unexpected form'],
+		['an unknown status', { body: { uuid: OTHER, status: 'paid' }, query: {} }, 'unknown status "paid" (expected one of pending, granted, completed, cancelled, declined, expired)'],
+		['no status', { body: { uuid: OTHER }, query: {} }, 'the callback carries no status'],
+		['a uuid with a path in it', { body: { uuid: '../../etc', status: 'granted' }, query: {} }, 'the session uuid "../../etc" is not a UUID (expected 8-4-4-4-12 hexadecimal digits)'],
 		['an object as hmac', { body: { ...signed, hmac: { a: 1 } }, query: {} }, 'hmac, timestamp and message must be text'],
 	])('refuses %s', (_name, input, reason) => {
 		expect(parseCallback({ method: 'POST', contentType: 'application/json', ...input })).toEqual({ ok: false, reason });
@@ -141,7 +143,7 @@ describe('callback parsing', () => {
 	it('handles unicode in the message', () => {
 		const result = parseCallback({ method: 'POST', contentType: 'application/json', body: { hmac: UNICODE_HMAC, timestamp: TIMESTAMP, message: UNICODE_MESSAGE }, query: {} });
 		expect(result.ok).toBe(false); // "ü-ñ" is not a session uuid
-		const ok = parseCallback({ method: 'POST', contentType: 'application/json', body: { uuid: 'abc', status: 'granted', note: 'õun 🍏' }, query: {} });
+		const ok = parseCallback({ method: 'POST', contentType: 'application/json', body: { uuid: OTHER, status: 'granted', note: 'õun 🍏' }, query: {} });
 		expect(ok.ok && ok.callback.fields.note).toBe('õun 🍏');
 	});
 });

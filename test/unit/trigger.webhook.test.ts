@@ -111,8 +111,8 @@ describe('Inbank Smart Rent Trigger webhook', () => {
 	});
 
 	it('reads the credential once per few seconds, not per callback', async () => {
-		const first = await deliver({ body: signed('granted', { uuid: 'cache-1' }) });
-		const second = await deliver({ body: signed('granted', { uuid: 'cache-2' }) });
+		const first = await deliver({ body: signed('granted', { uuid: '0cac0e00-0000-4000-8000-000000000001' }) });
+		const second = await deliver({ body: signed('granted', { uuid: '0cac0e00-0000-4000-8000-000000000002' }) });
 		expect(first.credentialReads()).toBe(1);
 		expect(second.credentialReads()).toBe(0);
 		expect(outputItems(second.result)).toHaveLength(1);
@@ -153,7 +153,7 @@ describe('Inbank Smart Rent Trigger webhook', () => {
 	});
 
 	it('keeps the callback when the session cannot be fetched, and says why', async () => {
-		const run = await deliver({ body: signed('granted', { uuid: 'unknown-session' }) }, { fetchSession: true });
+		const run = await deliver({ body: signed('granted', { uuid: '0ddba11e-0000-4000-8000-000000000404' }) }, { fetchSession: true });
 		const [item] = outputItems(run.result);
 		expect(item.json.status).toBe('granted');
 		expect(item.json.fetchError).toMatch(/HTTP 404/);

@@ -8,6 +8,7 @@ import { executeOperation } from '../shared/operation';
 import { fieldLabeler } from '../shared/labels';
 import { optionsProperty } from '../shared/options';
 import { sessionUuidParameter } from '../shared/parameters';
+import { redactUrlSecrets } from '../shared/urlSecrets';
 
 const properties: INodeProperties[] = [sessionUuidParameter, optionsProperty];
 
@@ -30,7 +31,8 @@ export const execute = executeOperation<z.output<typeof input>>({
 	request: ({ sessionUuid }) => ({ method: 'GET', path: `/pos-sessions/${encodeURIComponent(sessionUuid)}` }),
 	response: posSessionRecord,
 	output(_input, response) {
-		const session = response.body as IDataObject;
+		// The Callback URL's token (Secret Token mode) stays out of execution data.
+		const session = redactUrlSecrets(response.body as IDataObject);
 		// Only `completed` means paid; said once here so that no workflow has to know it.
 		return { ...session, paid: session.status === 'completed' };
 	},
