@@ -3,9 +3,11 @@
 // is routed once, whether it is learnt by the schedule, by the trigger's callback, or by both at once.
 // Two copies of the workflow, as an agency runs them: shop A has no public URL (its callback URL leads
 // nowhere), shop B gets Inbank's callbacks; one Data table serves both. The copies differ from the example
-// only where the README says a shop's copy differs (credential, callback URL, what n8n's Duplicate
-// renews), plus a schedule every few seconds instead of 5 minutes and, on B, a Webhook that runs the
-// same reconcile on demand (for the simultaneous case).
+// only where the README says a shop's copy differs (credential, callback URL, the table chosen, what n8n's
+// Duplicate renews), plus a schedule every few seconds instead of 5 minutes and, on B, a Webhook that runs
+// the same reconcile on demand (for the simultaneous case). What ran is read from n8n's own records
+// (its REST API: executions and their run data, the Data table's rows), the sandbox's logs and the CRM
+// stand-in that the branches post to.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -135,7 +137,8 @@ describe('reconcile on a schedule beside the trigger (examples/04) in a real n8n
 		const seen = new Set((await finished()).map((e) => e.id));
 		await waitFor(`${count} more scheduled runs of ${workflowId}`, async () => (await finished()).filter((e) => !seen.has(e.id)).length >= count);
 	}
-	async function checkout(shop, order) {
+	async function checkout(shop, { productCode, ...rest }) {
+		const order = shop === shopB ? rest : { productCode, ...rest };
 		const res = await n8n.webhook(shop.checkoutPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) });
 		const text = await res.text();
 		assert.equal(res.status, 200, text);
@@ -147,10 +150,12 @@ describe('reconcile on a schedule beside the trigger (examples/04) in a real n8n
 		sandboxA = await startSandbox({ port: 0 });
 		// Shop B's product needs the merchant's approval before activation: its granted branch stops there.
 		sandboxB = await startSandbox({ port: 0, shops: [SHOP_B], requireMerchantApproval: true });
-		n8n = await N8n.create();
+		// E2E_SQLITE_POOL_SIZE=0 with n8n 1.x measures its legacy SQLite driver (README: not atomic there).
+		n8n = await N8n.create({ env: process.env.E2E_SQLITE_POOL_SIZE ? { DB_SQLITE_POOL_SIZE: process.env.E2E_SQLITE_POOL_SIZE } : {} });
 		await n8n.importCredentials([
 			{ ...CRED_A, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandboxA.url } },
-			{ ...CRED_B, type: 'inbankApi', data: { apiKey: SHOP_B.apiKey, environment: 'demo', country: 'ee', shopUuid: SHOP_B.uuid, baseUrl: sandboxB.url } },
+			// Shop B's product code lives in its credential; its checkout sends none.
+			{ ...CRED_B, type: 'inbankApi', data: { apiKey: SHOP_B.apiKey, environment: 'demo', country: 'ee', shopUuid: SHOP_B.uuid, baseUrl: sandboxB.url, defaultProductCode: 'smart_rent_demo' } },
 		]);
 
 		// The Data table, created as a user would in the editor (n8n's REST API behind it).
@@ -293,6 +298,7 @@ describe('reconcile on a schedule beside the trigger (examples/04) in a real n8n
 		const { sessionUuid } = await checkout(shopB, demoOrder(order));
 		const changed = await control(sandboxB, 'POST', `/sessions/${sessionUuid}/state`, { status: 'granted' });
 		assert.equal(changed.callback.httpStatus, 200, JSON.stringify(changed.callback));
+		assert.equal(changed.session.productCode, 'smart_rent_demo');
 		const contract = changed.session.creditContractUuid;
 		// The trigger's execution claims granted; its branch registers the device and stops at activation
 		// (this shop's product needs the merchant's approval first), so Inbank keeps saying granted.
