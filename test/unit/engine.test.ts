@@ -155,6 +155,8 @@ describe("the per-run parameter cache reads what n8n's own getNodeParameter read
 	});
 });
 
+const KNOWN_SESSION = '5e3a459a-aada-4d81-b6ad-09cb9483c8bf';
+
 describe('operations through the real engine against a recorded HTTP server', () => {
 	let server: Awaited<ReturnType<typeof startRecorder>>;
 	let sessions = 0;
@@ -165,6 +167,7 @@ describe('operations through the real engine against a recorded HTTP server', ()
 				return { status: 201, body: { uuid: `s-${sessions}`, status: 'pending', redirectUrl: `https://epos.example/s-${sessions}` } };
 			}
 			if (request.path.endsWith('/activation')) return { status: 204 };
+			if (request.method === 'GET' && request.path.endsWith(`/pos-sessions/${KNOWN_SESSION}`)) return { status: 200, body: { uuid: KNOWN_SESSION, status: 'granted' } };
 			return { status: 404, body: { message: 'not_found' } };
 		});
 	});
@@ -173,21 +176,22 @@ describe('operations through the real engine against a recorded HTTP server', ()
 		server.requests.length = 0;
 	});
 
+	async function runRaw(name: string, parameters: IDataObject, items: Array<{ json: IDataObject }>, settings: IDataObject = {}) {
+		return await runWorkflow({
+			nodes: [{ id: '1', name, type: TYPE, typeVersion: 1, position: [0, 0], parameters, credentials: { inbankApi: { id: '1', name: 'Inbank' } }, ...settings }],
+			nodeTypes: { [TYPE]: inbank },
+			credentialTypes: [new InbankApi()],
+			credentials: { inbankApi: credentials(server.baseUrl) },
+			items,
+		});
+	}
+
 	async function runNode(
 		name: string,
 		parameters: IDataObject,
 		items: Array<{ json: IDataObject }>,
 	): Promise<{ items: INodeExecutionData[]; error?: Error }> {
-		return resultOf(
-			await runWorkflow({
-				nodes: [{ id: '1', name, type: TYPE, typeVersion: 1, position: [0, 0], parameters, credentials: { inbankApi: { id: '1', name: 'Inbank' } } }],
-				nodeTypes: { [TYPE]: inbank },
-				credentialTypes: [new InbankApi()],
-				credentials: { inbankApi: credentials(server.baseUrl) },
-				items,
-			}),
-			name,
-		);
+		return resultOf(await runRaw(name, parameters, items), name);
 	}
 
 	it('Create POS session: one request per item with its own expressions, outputs paired in order', async () => {
@@ -231,6 +235,31 @@ describe('operations through the real engine against a recorded HTTP server', ()
 		expect(error).toBeUndefined();
 		expect(server.requests.map((request) => request.path)).toEqual([
 			`/partner/v3/shops/${SHOP_UUID}/rental/products/p/contracts/9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e/activation`,
+		]);
+	});
+
+	it('On Error → Continue (using error output): a failing item goes to the error output, the others to the main output', async () => {
+		const missing = '0b0e7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5f';
+		const run = await runRaw('Get POS session', { resource: 'posSession', operation: 'get', sessionUuid: '={{ $json.uuid }}' }, [{ json: { uuid: missing } }, { json: { uuid: KNOWN_SESSION } }], {
+			onError: 'continueErrorOutput',
+		});
+		const [main, errors] = run.data.resultData.runData['Get POS session'][0].data.main as INodeExecutionData[][];
+		expect(main.map((item) => [item.json.uuid, item.json.status, item.pairedItem])).toEqual([[KNOWN_SESSION, 'granted', { item: 1 }]]);
+		expect(errors.map((item) => [item.json.error, item.pairedItem])).toEqual([[`Inbank could not find what was asked for (HTTP 404): not_found`, { item: 0 }]]);
+		expect(server.requests.map((request) => request.path)).toEqual([`/partner/v3/shops/${SHOP_UUID}/pos-sessions/${missing}`, `/partner/v3/shops/${SHOP_UUID}/pos-sessions/${KNOWN_SESSION}`]);
+		// The error object now travels with the item (into n8n's execution data): still no key in it.
+		expect(errors[0].error).toBeDefined();
+		expect(JSON.stringify(errors)).not.toContain(API_KEY);
+	});
+
+	it('On Error → Continue (regular output): the failing item stays in the main output, in its place', async () => {
+		const run = await runRaw('Get POS session', { resource: 'posSession', operation: 'get', sessionUuid: '={{ $json.uuid }}' }, [{ json: { uuid: '0b0e7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5f' } }, { json: { uuid: KNOWN_SESSION } }], {
+			onError: 'continueRegularOutput',
+		});
+		const [main] = run.data.resultData.runData['Get POS session'][0].data.main as INodeExecutionData[][];
+		expect(main.map((item) => [item.json.error ?? item.json.status, item.pairedItem])).toEqual([
+			['Inbank could not find what was asked for (HTTP 404): not_found', { item: 0 }],
+			['granted', { item: 1 }],
 		]);
 	});
 

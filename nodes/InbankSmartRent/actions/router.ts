@@ -59,7 +59,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			if (this.continueOnFail()) {
 				results[itemIndex] = [
-					{ json: { error: (error as Error).message, ...errorDetails(error) }, pairedItem: { item: itemIndex } },
+					{
+						json: { error: (error as Error).message, ...errorDetails(error) },
+						// n8n sends an item to the error output (On Error → Continue (using error output)) by
+						// this field; without it the failed item would go on down the success path.
+						error: asNodeError.call(this, error, itemIndex),
+						pairedItem: { item: itemIndex },
+					},
 				];
 			} else {
 				failures.push({ itemIndex, error });
@@ -78,14 +84,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	if (failures.length > 0) {
 		const { error, itemIndex } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
-		// n8n's own errors go out as they are, with the failing item's index (as n8n's Mattermost node does).
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-			error.context.itemIndex ??= itemIndex;
-			throw error;
-		}
-		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		throw asNodeError.call(this, error, itemIndex);
 	}
 	return [results.flat()];
+}
+
+/** n8n's own errors as they are, with the failing item's index (as n8n's Mattermost node does). */
+function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 }
 
 function errorDetails(error: unknown): Record<string, string> {
