@@ -59,7 +59,9 @@ export class InbankApi implements ICredentialType {
 				{ name: 'Poland', value: 'pl' },
 			],
 			default: 'ee',
-			hint: 'Chooses the host: https://demo-api.inbank.{country code} for Demo, https://api.inbank.{country code} for Production (e.g. https://demo-api.inbank.ee). Lithuania’s host is not published by Inbank and is assumed.',
+			description:
+				'Chooses the host, e.g. https://demo-api.inbank.ee for Demo in Estonia. Lithuania’s host is not published by Inbank and is assumed.',
+			hint: 'Sets the host: https://demo-api.inbank.{country code} for Demo, https://api.inbank.{country code} for Production',
 		},
 		{
 			displayName: 'Shop UUID',
