@@ -102,6 +102,7 @@ export class InbankApi implements ICredentialType {
 				{ name: 'Poland', value: 'pl' },
 			],
 			default: 'ee',
+			description: 'Chooses the host, e.g. https://demo-api.inbank.ee for Demo in Estonia. Lithuania’s host is not published by Inbank and is assumed.',
 			// One line: the Lithuanian caveat is in that option's own name and description.
 			hint: 'Host: https://demo-api.inbank.{country code} (Demo), https://api.inbank.{country code} (Production).',
 		},

@@ -1,7 +1,7 @@
 // Issue 13: the editor as a merchant meets it (fields that guide, errors in the form's words).
 import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
 import { version } from '../../package.json';
@@ -206,7 +206,7 @@ describe('4. Purchase Reference and Callback URL', () => {
 		const [callback] = propertiesNamed('callbackUrl', 'create');
 		expect(reference.displayOptions?.show?.inputMode).toEqual(['fields']);
 		expect(reference.hint).toMatch(/order ID.*status callback/);
-		expect(callback.hint).toMatch(/production URL of an Inbank Smart Rent Trigger.*Without it no status callback arrives/);
+		expect(callback.hint).toMatch(/Inbank Smart Rent Trigger’s production URL \(no status callback without it\)/);
 	});
 
 	it('are sent from the top-level fields', async () => {
@@ -270,7 +270,7 @@ describe('5. lifecycle steps', () => {
 		for (const name of ['contractUuid', 'sessionUuid']) {
 			const properties = propertiesNamed(name);
 			expect(properties.length).toBeGreaterThan(0);
-			for (const property of properties) expect(property.hint).toMatch(/previous step.*"undefined" until this node is connected/);
+			for (const property of properties) expect(property.hint).toMatch(/previous step.*"undefined" until connected and that step has run/);
 		}
 	});
 

@@ -1,5 +1,5 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { EXAMPLE_REQUEST_BODY } from '../../nodes/InbankSmartRent/actions/posSession/create.operation';
 import { DEFAULT_INTEGRATION_INFO } from '../../nodes/InbankSmartRent/actions/posSession/createBody';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /**
  * Building blocks shared by every operation's request schema. Messages are written so that
@@ -32,8 +32,8 @@ type Verdict<T> = { value: T } | { problems: Problem[] };
  * `inner`, then a plain function on what it accepted: the value to use (possibly converted) or the
  * problems found. The function sees the value's path, so list rules can tell which entry they look at,
  * and it does not run on a value the inner schema refused (a rule on a broken value would only add
- * noise). zod's public API only (a transform reporting through its context): the package runs on
- * whatever zod the host n8n resolves, so it must not depend on zod's internals.
+ * noise). zod's public API only (a transform reporting through its context): the package runs on the
+ * zod/v3 API of whatever zod the host n8n resolves (3.25 or 4.x), so it must not depend on zod's internals.
  */
 export function checked<Inner extends z.ZodTypeAny, Output = z.output<Inner>>(
 	inner: Inner,

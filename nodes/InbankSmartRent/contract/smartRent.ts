@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { amount, checked, exactNumber, PRODUCT_CODE_MISSING, requiredText } from './primitives';
 import { calculationAssets, uuidParameter } from './posSession';

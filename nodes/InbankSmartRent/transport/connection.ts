@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { formatIssues, isHttpUrl } from '../contract/primitives';
 import { COUNTRIES, ENVIRONMENTS, isLocalNetworkHost, resolveBaseUrl } from './hosts';

@@ -27,7 +27,11 @@ export function loadExample(file, { n8nUrl, shopUrl, id }) {
 	return { ...JSON.parse(text), id, active: false };
 }
 
-export async function startFlow({ examples = ['checkout', 'fullFlow'], log = () => {}, sandboxOptions = {} } = {}) {
+/**
+ * `extra`: further credentials and workflows to import, not published; `extra(sandbox)` gives them once the
+ * sandbox's address is known.
+ */
+export async function startFlow({ examples = ['checkout', 'fullFlow'], log = () => {}, sandboxOptions = {}, extra } = {}) {
 	const started = [];
 	// Once, also when a signal and the caller's own clean-up both ask for it.
 	let stopping;
@@ -61,6 +65,9 @@ export async function startFlow({ examples = ['checkout', 'fullFlow'], log = () 
 		const workflows = examples.map((name) => loadExample(EXAMPLES[name], { n8nUrl: n8n.baseUrl, shopUrl: shop.baseUrl, id: ids[name] }));
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.publish(workflow.id);
+		const more = extra ? await extra(sandbox) : {};
+		if (more.credentials?.length) await n8n.importCredentials(more.credentials);
+		if (more.workflows?.length) await n8n.importWorkflows(more.workflows);
 		log('starting n8n');
 		await n8n.start();
 

@@ -48,7 +48,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'get',
-		hint: 'Smart Rent flow once the POS session is granted: Update asset identifiers, then Activate contract. Approve contract only for products that wait for the merchant.',
+		hint: 'Once granted: Update asset identifiers, then Activate contract. Approve contract only for products that wait for it.',
 	},
 	...get.description,
 	...updateAssetIdentifiers.description,

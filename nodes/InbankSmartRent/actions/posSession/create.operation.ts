@@ -55,8 +55,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { inputMode: ['json'] } },
 		description:
-			'The full body of POST /partner/v3/shops/{shopUuid}/pos-sessions, in Inbank’s field names. integrationInfo is added when missing.',
-		hint: 'The default is an example: replace every value starting with your_ (and the your-… URLs) with your own; a body that still holds one is refused before anything is sent.',
+			'The full body of POST /partner/v3/shops/{shopUuid}/pos-sessions, in Inbank’s field names. integrationInfo is added when missing. The default is an example.',
+		hint: 'Replace every your_ value and your-… URL with your own: a body that still holds one is refused before anything is sent',
 	},
 	{ ...productCodeParameter, displayOptions: showFields },
 	{
@@ -116,7 +116,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.orderId }}',
 		displayOptions: showFields,
 		description: 'The shop’s order ID (purchase.purchaseReference)',
-		hint: 'The shop’s order ID: it comes back in every status callback and in Get POS session, so a status can be matched to its order.',
+		hint: 'The shop’s order ID: it comes back in every status callback and in Get POS session, to match a status to its order',
 	},
 	{
 		displayName: 'Callback URL',
@@ -125,8 +125,9 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://n8n.example.com/webhook/…/callback',
 		displayOptions: showFields,
-		description: 'Where Inbank reports status changes of the session (partnerUrls.callbackUrl)',
-		hint: 'Where Inbank reports status changes: paste the production URL of an Inbank Smart Rent Trigger. Without it no status callback arrives. Needs Return URL and Cancel URL under Partner URLs.',
+		description:
+			'Where Inbank reports status changes of the session (partnerUrls.callbackUrl). Needs Return URL and Cancel URL under Partner URLs.',
+		hint: 'Paste an Inbank Smart Rent Trigger’s production URL (no status callback without it). Needs Return and Cancel URL below.',
 	},
 	{
 		displayName: 'Partner URLs',

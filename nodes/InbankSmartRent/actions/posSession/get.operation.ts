@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { posSessionRecord, uuidParameter } from '../../contract/posSession';
 import { displayOptionsFor } from '../legacy';

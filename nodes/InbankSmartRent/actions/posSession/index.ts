@@ -28,7 +28,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'create',
-		hint: 'Smart Rent flow: Create POS session, send the customer to its redirectUrl, then follow the status with the Inbank Smart Rent Trigger or Get POS session',
+		hint: 'At checkout: Create POS session, send the customer to its redirectUrl, follow it with the trigger or Get POS session',
 	},
 	...create.description,
 	...get.description,

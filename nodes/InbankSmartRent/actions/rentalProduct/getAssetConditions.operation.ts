@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 
 import { assetConditionsRequest, assetConditionsResponse } from '../../contract/smartRent';
 import { displayOptionsFor } from '../legacy';

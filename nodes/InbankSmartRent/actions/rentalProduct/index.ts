@@ -28,7 +28,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'getAssetConditions',
-		hint: 'Smart Rent flow before checkout: Get asset conditions (the model ID and periods), then Calculate rent, then Create POS session',
+		hint: 'Before checkout: Get asset conditions (the model ID and periods), then Calculate rent, then Create POS session',
 	},
 	...getAssetConditions.description,
 	...calculateRent.description,

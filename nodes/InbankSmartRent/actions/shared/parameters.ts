@@ -12,8 +12,9 @@ export const sessionUuidParameter: INodeProperties = {
 	type: 'string',
 	default: '={{ $json.uuid }}',
 	required: true,
-	description: 'The uuid that Create POS session returned (also in every trigger item)',
-	hint: 'The default expression reads uuid from the previous step’s output (Create POS session or the trigger); it shows "undefined" until this node is connected to that step and the step has run once. Replace it with a fixed value to look up one session.',
+	description:
+		'The uuid that Create POS session returned (also in every trigger item). Replace the default expression with a fixed value to look up one session.',
+	hint: 'Reads uuid from the previous step (Create POS session or the trigger): "undefined" until connected and that step has run',
 };
 
 export const contractUuidParameter: INodeProperties = {
@@ -22,8 +23,9 @@ export const contractUuidParameter: INodeProperties = {
 	type: 'string',
 	default: '={{ $json.creditContractUuid ?? $json.posSession?.creditContractUuid ?? $json.contractUuid }}',
 	required: true,
-	description: 'The contract’s uuid: creditContractUuid of Get POS session once the session is granted',
-	hint: 'The default expression reads creditContractUuid (or contractUuid) from the previous step’s output; it shows "undefined" until this node is connected to that step and the step has run once. Replace it with a fixed value to act on one contract.',
+	description:
+		'The contract’s uuid: creditContractUuid of Get POS session once the session is granted. Replace the default expression with a fixed value to act on one contract.',
+	hint: 'Reads creditContractUuid (or contractUuid) from the previous step: "undefined" until connected and that step has run',
 };
 
 export const productCodeParameter: INodeProperties = {
