@@ -245,7 +245,7 @@ describe('operations through the real engine against a recorded HTTP server', ()
 		});
 		const [main, errors] = run.data.resultData.runData['Get POS session'][0].data.main as INodeExecutionData[][];
 		expect(main.map((item) => [item.json.uuid, item.json.status, item.pairedItem])).toEqual([[KNOWN_SESSION, 'granted', { item: 1 }]]);
-		expect(errors.map((item) => [item.json.error, item.pairedItem])).toEqual([[`Inbank could not find what was asked for (HTTP 404): not_found`, { item: 0 }]]);
+		expect(errors.map((item) => [item.json.error, item.pairedItem])).toEqual([['Inbank could not find what was asked for (HTTP 404): "not_found"', { item: 0 }]]);
 		expect(server.requests.map((request) => request.path)).toEqual([`/partner/v3/shops/${SHOP_UUID}/pos-sessions/${missing}`, `/partner/v3/shops/${SHOP_UUID}/pos-sessions/${KNOWN_SESSION}`]);
 		// The error object now travels with the item (into n8n's execution data): still no key in it.
 		expect(errors[0].error).toBeDefined();
@@ -258,7 +258,7 @@ describe('operations through the real engine against a recorded HTTP server', ()
 		});
 		const [main] = run.data.resultData.runData['Get POS session'][0].data.main as INodeExecutionData[][];
 		expect(main.map((item) => [item.json.error ?? item.json.status, item.pairedItem])).toEqual([
-			['Inbank could not find what was asked for (HTTP 404): not_found', { item: 0 }],
+			['Inbank could not find what was asked for (HTTP 404): "not_found"', { item: 0 }],
 			['granted', { item: 1 }],
 		]);
 	});

@@ -3,6 +3,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { fullFieldParameters, minimalFieldParameters } from '../support/fixtures';
+import { shippedSources } from '../support/source-files';
 import type * as ThroughExecute from '../support/through-execute';
 
 type Host = 'zod 3.25 (n8n 2.41.1, 1.123.81)' | 'zod 4 at the root';
@@ -10,13 +11,13 @@ type Host = 'zod 3.25 (n8n 2.41.1, 1.123.81)' | 'zod 4 at the root';
 /** The node's Create POS session, loaded afresh with the host's `zod` and `zod/v3`. */
 async function createWith(host: Host): Promise<typeof ThroughExecute> {
 	const root = host === 'zod 4 at the root' ? 'zod4' : 'zod';
-	jest.doMock('zod', () => jest.requireActual(root));
+	// Only the nodes' own import is swapped: n8n-core (loaded by the test harness) needs its own zod 3 API,
+	// and the nodes import nothing but `zod/v3` (checked below).
 	jest.doMock('zod/v3', () => jest.requireActual(`${root}/v3`));
 	let module: typeof ThroughExecute | undefined;
 	await jest.isolateModulesAsync(async () => {
 		module = await import('../support/through-execute');
 	});
-	jest.dontMock('zod');
 	jest.dontMock('zod/v3');
 	return module!;
 }
@@ -52,6 +53,14 @@ describe('zod: a host with zod 4 at its root', () => {
 		const onZod4 = await (await createWith('zod 4 at the root')).createThroughExecute(parameters);
 		expect(onZod3.crash).toBeUndefined();
 		expect(onZod4).toEqual(onZod3);
+	});
+
+	it('the shipped code imports zod only as `zod/v3` (the one import this test swaps)', () => {
+		const imports = shippedSources().flatMap(({ path, text }) =>
+			[...text.matchAll(/(?:from|require\()\s*['"](zod[^'"]*)['"]/g)].map((match) => `${path}: ${match[1]}`),
+		);
+		expect(imports.length).toBeGreaterThan(0);
+		expect(imports.filter((line) => !line.endsWith(': zod/v3'))).toEqual([]);
 	});
 
 	it('the outcomes differ between the items (the comparison is not of empty results)', async () => {
