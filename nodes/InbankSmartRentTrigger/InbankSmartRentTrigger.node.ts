@@ -13,6 +13,7 @@ import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
 import { claimDeliveries, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
 import { canonicalUuid, type PosSessionStatus } from './parse';
 import { quote } from './quote';
+import { FIX, refusalIn } from './refusals';
 import {
 	acknowledge,
 	ANSWER_OK,
@@ -258,9 +259,9 @@ export class InbankSmartRentTrigger implements INodeType {
 		const nowMs = Date.now();
 		const arrival = markArrival();
 		const settings = readSettings((name, fallback) => this.getNodeParameter(name, fallback));
-		if (!settings.ok) return refuse.call(this, 503, `the node is misconfigured: ${settings.reason}`);
+		if (!settings.ok) return refuse.call(this, { code: 503, reason: `the node is misconfigured: ${settings.reason}`, fix: FIX.misconfigured });
 		const verified = await verifyCallback.call(this, settings.value, nowMs);
-		if (!verified.ok) return refuse.call(this, verified.code, verified.reason);
+		if (!verified.ok) return refuse.call(this, verified);
 		const callback = verified.callback;
 		// Editor test events always run; they leave no trace that could stop a production delivery.
 		const manual = this.getMode() === 'manual';
@@ -268,11 +269,11 @@ export class InbankSmartRentTrigger implements INodeType {
 		const memory = nodeMemory(scopeOf(this.getWorkflow().id, node.id, this.getMode()));
 		// A copy of a delivery this process has handled needs no session read (and spends no request with
 		// the shop's key): the status it names was run, whatever the record says by now.
-		const copyOf = manual ? undefined : memory.state(deliveryKey(callback.uuid, callback.status), nowMs);
-		if (copyOf) return acknowledge.call(this, repeatReason(callback.status, callback.uuid, copyOf));
+		const copyOf = manual || !callback.status ? undefined : memory.state(deliveryKey(callback.uuid, callback.status), nowMs);
+		if (copyOf && callback.status) return acknowledge.call(this, repeatReason(callback.status, callback.uuid, copyOf));
 
 		const read = await readSession.call(this, settings.value, callback, { arrival, nowMs, staleSeconds: verified.staleSeconds });
-		if (!read.ok) return read.code === 503 ? refuse.call(this, 503, read.reason) : acknowledge.call(this, read.reason, read.level);
+		if (!read.ok) return read.code === 503 ? refuse.call(this, read) : acknowledge.call(this, read.reason, read.level);
 		if (!settings.value.statuses.has(read.status)) return acknowledge.call(this, `status ${read.status} is not selected`);
 
 		const item = buildItem(settings.value, callback, read, nowMs);
@@ -295,6 +296,13 @@ export class InbankSmartRentTrigger implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const node = this.getNode();
+		// A test event the webhook refused: the test run fails with the reason, so that the editor shows it.
+		const refused = items.map(refusalIn).find((refusal) => refusal !== undefined);
+		if (refused) {
+			throw new NodeOperationError(node, `Callback refused (HTTP ${refused.httpStatus}): ${refused.reason}`, {
+				description: `${refused.fix} The sender was answered HTTP ${refused.httpStatus}; in production this callback starts nothing. Click Execute step to listen again.`,
+			});
+		}
 		const mode = this.getMode();
 		const settings = readSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
 		if (!settings.ok) throw new NodeOperationError(node, `The trigger is misconfigured: ${settings.reason}`);

@@ -8,9 +8,10 @@ import {
 } from '../InbankSmartRent/transport';
 import { redactUrlSecrets } from '../InbankSmartRent/actions/shared/urlSecrets';
 import { DEFAULT_REMEMBERED, MAX_REMEMBERED, MIN_REMEMBERED } from './ledger';
-import { canonicalUuid, comparedToRecord, parseCallback, STATUS_EVENTS, type ParsedCallback, type PosSessionStatus } from './parse';
+import { canonicalUuid, comparedToRecord, describeFields, parseCallback, STATUS_EVENTS, type ParsedCallback, type PosSessionStatus } from './parse';
 import { quote } from './quote';
-import { checkTimestamp, secretsEqual, verifySignature } from './signature';
+import { FIX, refusedTestEventItem, type Refusal } from './refusals';
+import { checkTimestamp, hmacFormProblem, secretsEqual, verifySignature } from './signature';
 
 /** The webhook's steps, each returning early with what to answer (as n8n's Stripe Trigger helpers do). */
 
@@ -119,14 +120,23 @@ async function triggerConnection(this: IWebhookFunctions): Promise<InbankConnect
 	return connection;
 }
 
-/** Answers a request that starts nothing, and says why in n8n's log (never to the caller). */
-export function refuse(this: IWebhookFunctions, code: 400 | 401 | 503, reason: string): IWebhookResponseData {
+/**
+ * Answers a refused request, and says why in n8n's log (never to the caller). In production it starts
+ * nothing. While the editor listens for a test event it also starts the test execution with the
+ * refusal as its item, so that the editor shows why (refusals.ts); except a refusal whose resend will
+ * pass, which leaves the editor listening for that resend.
+ */
+export function refuse(this: IWebhookFunctions, refusal: Refusal): IWebhookResponseData {
+	const { code, reason } = refusal;
 	this.logger.warn(`Inbank Smart Rent Trigger refused a callback (${code}): ${reason}`, {
 		node: this.getNode().name,
 		workflowId: this.getWorkflow().id,
 	});
 	const message = { 400: 'malformed callback', 401: 'callback not verified', 503: 'callback not accepted; try again later' }[code];
 	this.getResponseObject().status(code).json({ message });
+	if (this.getMode() === 'manual' && !refusal.resendPasses) {
+		return { noWebhookResponse: true, workflowData: [[refusedTestEventItem(refusal)]] };
+	}
 	return { noWebhookResponse: true };
 }
 
@@ -142,9 +152,7 @@ export function acknowledge(this: IWebhookFunctions, reason: string, level: 'deb
 	return { webhookResponse: ANSWER_OK };
 }
 
-export type Verified =
-	| { ok: true; callback: ParsedCallback; staleSeconds?: number }
-	| { ok: false; code: 400 | 401; reason: string };
+export type Verified = { ok: true; callback: ParsedCallback; staleSeconds?: number } | ({ ok: false } & Refusal);
 
 /**
  * Reads the callback and checks it as the node's Verification says. A correctly signed callback older
@@ -161,7 +169,7 @@ export async function verifyCallback(this: IWebhookFunctions, settings: TriggerS
 		try {
 			await withRawBody.readRawBody();
 		} catch (error) {
-			return { ok: false, code: 400, reason: `the body could not be read (${quote((error as Error).message, 120)})` };
+			return { ok: false, code: 400, reason: `the body could not be read (${quote((error as Error).message, 120)})`, fix: FIX.malformed };
 		}
 	}
 	const parsed = parseCallback({
@@ -171,28 +179,78 @@ export async function verifyCallback(this: IWebhookFunctions, settings: TriggerS
 		rawBody: withRawBody.rawBody,
 		query: this.getQueryData() as Record<string, unknown>,
 	});
-	if (!parsed.ok) return { ok: false, code: 400, reason: parsed.reason };
+	if (!parsed.ok) return { ok: false, code: 400, reason: parsed.reason, fix: FIX.malformed };
 	const callback = parsed.callback;
 
 	let staleSeconds: number | undefined;
 	if (settings.verification === 'signature') {
-		if (callback.shape !== 'signed') return { ok: false, code: 401, reason: 'the callback is not signed (no hmac, timestamp and message)' };
-		const time = checkTimestamp(callback.timestamp as string, nowMs, settings.replayWindowSeconds);
+		if (callback.shape !== 'signed') {
+			return { ok: false, code: 401, reason: `the callback is not signed (no hmac, timestamp and message; ${describeFields(callback.fields)})`, fix: FIX.unsigned };
+		}
+		const formProblem = hmacFormProblem(callback.hmac as string);
+		if (formProblem) return { ok: false, code: 401, reason: formProblem, fix: FIX.unsigned };
+		const timestamp = callback.timestamp as string;
+		const time = checkTimestamp(timestamp, nowMs, settings.replayWindowSeconds);
 		if (!time.ok) {
-			if (time.reason === 'malformed') return { ok: false, code: 400, reason: 'the timestamp is not Unix seconds' };
+			if (time.reason === 'malformed') {
+				return {
+					ok: false,
+					code: 400,
+					reason: `the timestamp is not Unix seconds: it has ${timestamp.length} characters${/^\d*$/.test(timestamp) ? '' : ', not all digits'}; expected 9 to 13 digits`,
+					fix: FIX.unsigned,
+				};
+			}
 			if (time.reason === 'future' || !settings.fetchSession) {
-				return { ok: false, code: 401, reason: `the timestamp is ${time.reason} (${time.ageSeconds} s from now; window ${settings.replayWindowSeconds} s)` };
+				return {
+					ok: false,
+					code: 401,
+					reason: `the timestamp is ${time.reason} (${time.ageSeconds} s from now; window ${settings.replayWindowSeconds} s)`,
+					fix: FIX.clock,
+				};
 			}
 			staleSeconds = time.ageSeconds;
 		}
-		const { apiKey } = await triggerConnection.call(this);
-		if (!verifySignature(apiKey, callback.timestamp as string, callback.message as string, callback.hmac as string)) {
-			return { ok: false, code: 401, reason: 'the hmac does not match (wrong key, or the message was changed)' };
+		let apiKey: string;
+		try {
+			apiKey = (await triggerConnection.call(this)).apiKey;
+		} catch (error) {
+			return { ok: false, code: 503, reason: `the credential cannot be used: ${(error as Error).message}`, fix: FIX.readFailed };
+		}
+		if (!verifySignature(apiKey, timestamp, callback.message as string, callback.hmac as string)) {
+			return {
+				ok: false,
+				code: 401,
+				reason: 'the hmac does not match: it has the expected form (128 hexadecimal characters), so it was made with another key than the credential’s API key, or the message or timestamp was changed',
+				fix: FIX.wrongKey,
+			};
 		}
 	} else if (settings.verification === 'urlToken') {
-		if (!callback.token || !secretsEqual(settings.callbackToken, callback.token)) {
-			return { ok: false, code: 401, reason: 'the callback URL token is missing or wrong' };
+		if (!callback.token) {
+			const query = { ...(this.getQueryData() as Record<string, unknown>) };
+			return {
+				ok: false,
+				code: 401,
+				reason: `the callback URL has no token parameter (${describeFields(query, 'query parameters received')})`,
+				fix: FIX.token,
+			};
 		}
+		if (!secretsEqual(settings.callbackToken, callback.token)) {
+			return {
+				ok: false,
+				code: 401,
+				reason: `the callback URL's token is wrong (${callback.token.length} characters, ${callback.token.length === settings.callbackToken.length ? 'as many as' : 'not as many as'} the node's Callback Token)`,
+				fix: FIX.token,
+			};
+		}
+	}
+	if (callback.status === undefined && !settings.fetchSession) {
+		const what = callback.unknownStatus === undefined ? 'no status' : `status ${quote(callback.unknownStatus, 40)}, which is not one of ${POS_SESSION_STATUSES.join(', ')}`;
+		return {
+			ok: false,
+			code: 400,
+			reason: `the callback carries ${what}; without Verify Then Fetch Session the workflow runs on the callback's status`,
+			fix: FIX.noStatus,
+		};
 	}
 	return staleSeconds === undefined ? { ok: true, callback } : { ok: true, callback, staleSeconds };
 }
@@ -301,7 +359,8 @@ export type SessionRead =
 			/** Why a signed callback runs without the record. */
 			fetchError?: string;
 	  }
-	| { ok: false; code: 200 | 503; reason: string; level?: 'debug' | 'warn' };
+	| { ok: false; code: 200; reason: string; level?: 'debug' | 'warn' }
+	| ({ ok: false; code: 503 } & Omit<Refusal, 'code'>);
 
 /**
  * The status the workflow acts on, judged against Inbank's record when it is read.
@@ -315,6 +374,8 @@ export type SessionRead =
  *   `granted` after `completed`) runs on the record's status, which the duplicate check then stops.
  * - A signed callback older than the Replay Window (staleSeconds) runs only when the record has exactly
  *   its status; behind the record it is acknowledged and starts nothing.
+ * - A callback that names its session but no status the trigger knows (verifyCallback lets it through
+ *   only with Verify Then Fetch Session on) runs on the record alone, signed or not: it is a hint to read.
  */
 export async function readSession(
 	this: IWebhookFunctions,
@@ -322,11 +383,14 @@ export async function readSession(
 	callback: ParsedCallback,
 	when: { arrival: number; nowMs: number; staleSeconds?: number },
 ): Promise<SessionRead> {
-	if (!settings.fetchSession) return { ok: true, status: callback.status, uuid: callback.uuid };
+	// verifyCallback lets a callback without a usable status through only with Verify Then Fetch Session on.
+	if (!settings.fetchSession) return { ok: true, status: callback.status as PosSessionStatus, uuid: callback.uuid };
 	const signed = settings.verification === 'signature';
 	const stale = when.staleSeconds !== undefined;
 	const session = quote(callback.uuid);
-	const mustConfirm = !signed || stale;
+	const claimed = callback.status;
+	// Only a signed callback with a status can run without the record (on its own word).
+	const mustConfirm = !signed || stale || claimed === undefined;
 	let record: IDataObject;
 	try {
 		const answer = await fetchSession.call(this, callback.uuid, when.arrival, signed ? undefined : when.nowMs);
@@ -335,41 +399,47 @@ export async function readSession(
 				ok: false,
 				code: 503,
 				reason: `more unverified callbacks than Inbank Smart Rent Trigger reads sessions for (${UNSIGNED_READS.perSecond} per second, ${UNSIGNED_READS.concurrent} at once); session ${session} was not read`,
+				fix: FIX.resend,
+				resendPasses: true,
 			};
 		}
 		record = answer;
 	} catch (error) {
 		const message = (error as Error).message;
-		if (mustConfirm) return { ok: false, code: 503, reason: `session ${session} could not be read from Inbank (${quote(message, 160)}); Inbank is asked to send it again` };
-		return { ok: true, status: callback.status, uuid: callback.uuid, fetchError: message };
+		if (mustConfirm) {
+			return { ok: false, code: 503, reason: `session ${session} could not be read from Inbank (${quote(message, 160)}); Inbank is asked to send it again`, fix: FIX.readFailed };
+		}
+		return { ok: true, status: claimed as PosSessionStatus, uuid: callback.uuid, fetchError: message };
 	}
 
 	const recordUuid = record.uuid ?? record.posSessionUuid;
 	if (recordUuid !== undefined && canonicalUuid(recordUuid) !== callback.uuid) {
-		return { ok: false, code: 503, reason: `Inbank answered the read of session ${session} with the record of session ${quote(recordUuid)}` };
+		return { ok: false, code: 503, reason: `Inbank answered the read of session ${session} with the record of session ${quote(recordUuid)}`, fix: FIX.otherRecord };
 	}
 	const recordStatus = typeof record.status === 'string' ? record.status.toLowerCase() : undefined;
 	if (!isStatus(recordStatus)) {
 		const unknown = `Inbank reports status ${quote(record.status)} for session ${session}, which is not one of ${POS_SESSION_STATUSES.join(', ')}`;
-		if (stale) return { ok: false, code: 503, reason: unknown };
-		if (!signed) return { ok: false, code: 200, reason: unknown, level: 'warn' };
-		return { ok: true, status: callback.status, uuid: callback.uuid, fetchError: unknown };
+		if (stale) return { ok: false, code: 503, reason: unknown, fix: FIX.readFailed };
+		if (mustConfirm) return { ok: false, code: 200, reason: unknown, level: 'warn' };
+		return { ok: true, status: claimed as PosSessionStatus, uuid: callback.uuid, fetchError: unknown };
 	}
 
-	const relation = comparedToRecord(callback.status, recordStatus);
+	const relation = claimed === undefined ? undefined : comparedToRecord(claimed, recordStatus);
 	if (relation === 'ahead') {
 		return {
 			ok: false,
 			code: 503,
-			reason: `the callback reports ${callback.status} for session ${session}, but Inbank's record still says ${recordStatus}; Inbank is asked to send it again once its record has caught up`,
+			reason: `the callback reports ${claimed} for session ${session}, but Inbank's record still says ${recordStatus}; Inbank is asked to send it again once its record has caught up`,
+			fix: FIX.resend,
+			resendPasses: true,
 		};
 	}
 	if (stale) {
 		const age = `a signed callback ${when.staleSeconds} s old (Replay Window ${settings.replayWindowSeconds} s)`;
 		if (relation === 'behind') {
-			return { ok: false, code: 200, reason: `${age} reports ${callback.status} for session ${session}; Inbank's record has moved on to ${recordStatus}`, level: 'warn' };
+			return { ok: false, code: 200, reason: `${age} reports ${claimed} for session ${session}; Inbank's record has moved on to ${recordStatus}`, level: 'warn' };
 		}
-		this.logger.warn(`Inbank Smart Rent Trigger accepted ${age}: Inbank's record confirms ${recordStatus} for session ${session}`, {
+		this.logger.warn(`Inbank Smart Rent Trigger accepted ${age}: Inbank's record ${relation === 'same' ? 'confirms' : 'says'} ${recordStatus} for session ${session}`, {
 			node: this.getNode().name,
 			workflowId: this.getWorkflow().id,
 		});
@@ -441,17 +511,17 @@ export function buildItem(
 		callback: signed
 			? {
 					shape: callback.shape,
-					status: callback.status,
+					...(callback.status ? { status: callback.status } : {}),
 					...(callback.timestamp ? { timestamp: callback.timestamp } : {}),
 					payload: redactUrlSecrets(callback.payload as IDataObject),
 				}
 			: { shape: callback.shape },
 	};
 	if (signed && record) {
-		const claimed: Record<string, unknown> = { status: callback.status, ...defined(fieldsOfSignedMessage(callback.payload)) };
+		const claimed: Record<string, unknown> = { ...(callback.status ? { status: callback.status } : {}), ...defined(fieldsOfSignedMessage(callback.payload)) };
 		const actual: Record<string, unknown> = { status: read.status, ...defined(fields) };
 		const mismatched = Object.keys(claimed).filter((name) => String(claimed[name]) !== String(actual[name]));
-		if (read.status !== callback.status) {
+		if (callback.status && read.status !== callback.status) {
 			item.callbackStatus = callback.status;
 			item.statusMismatch = true;
 		}

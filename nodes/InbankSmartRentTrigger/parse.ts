@@ -4,7 +4,10 @@ import { quote } from './quote';
 /**
  * Reads an Inbank callback however it arrives: POST with a form or JSON body, or parameters in the
  * query string; signed (`hmac`, `timestamp`, `message`, where `message` is JSON holding uuid and
- * status) or plain (uuid and status directly). Pure: no n8n, no I/O.
+ * status) or plain (uuid and status directly). Tolerant in what it reads: the session uuid and the
+ * status are found under their names in any letter case, and a callback without a usable status still
+ * names its session (whether that is enough is the caller's decision: it is with Inbank's record).
+ * Pure: no n8n, no I/O.
  */
 
 export type PosSessionStatus = (typeof POS_SESSION_STATUSES)[number];
@@ -31,7 +34,10 @@ export interface ParsedCallback {
 	token?: string;
 	/** The session uuid, canonical and lower-case (see canonicalUuid). */
 	uuid: string;
-	status: PosSessionStatus;
+	/** The status, lower-case; undefined when the callback carries none or one the trigger does not know. */
+	status?: PosSessionStatus;
+	/** The status as received when it is not one of the six (quote it before logging). */
+	unknownStatus?: string;
 	/** Everything the callback carried, minus hmac and token. */
 	fields: Record<string, unknown>;
 	/** The decoded `message`, when the callback was signed. */
@@ -40,8 +46,44 @@ export interface ParsedCallback {
 
 export type ParseResult = { ok: true; callback: ParsedCallback } | { ok: false; reason: string };
 
+/**
+ * What a request carried, for a refusal: field names and the length of each value, never a value, so that
+ * a merchant can tell a different scheme from a wrong key, e.g. `fields received: signature(88), ts(10)`.
+ * Names that are not plain identifiers are quoted and cut.
+ */
+export function describeFields(fields: Record<string, unknown>, label = 'fields received', max = 12): string {
+	const names = Object.keys(fields);
+	if (names.length === 0) return `${label}: none`;
+	const shown = names.slice(0, max).map((name) => `${/^[\w.[\]-]{1,40}$/.test(name) ? name : quote(name, 40)}(${sizeOf(fields[name])})`);
+	return `${label}: ${shown.join(', ')}${names.length > max ? `, and ${names.length - max} more` : ''}`;
+}
+
+function sizeOf(value: unknown): string {
+	if (typeof value === 'string') return String(value.length);
+	if (typeof value === 'number' || typeof value === 'boolean') return String(String(value).length);
+	if (Array.isArray(value)) return `list of ${value.length}`;
+	if (value === null) return 'null';
+	return typeof value === 'object' ? 'object' : typeof value;
+}
+
+/**
+ * The value of the first of `names` the record has: spelt exactly, then in any letter case (`UUID`,
+ * `PosSessionUuid`, `Status`). A key spelt exactly wins over another spelling of it.
+ */
+function pick(record: Record<string, unknown>, names: readonly string[]): unknown {
+	for (const name of names) if (record[name] !== undefined) return record[name];
+	const wanted = names.map((name) => name.toLowerCase());
+	for (const lower of wanted) {
+		const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === lower);
+		if (key !== undefined && record[key] !== undefined) return record[key];
+	}
+	return undefined;
+}
+
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SIGNED_KEYS = ['hmac', 'timestamp', 'message'] as const;
+/** Where Inbank's documents name the session: `uuid` (the session's record), `posSessionUuid`. */
+const UUID_KEYS = ['uuid', 'posSessionUuid'] as const;
 
 /**
  * A session uuid in the one spelling the trigger keys and outputs: the canonical 8-4-4-4-12 form in
@@ -103,7 +145,7 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 	const present = SIGNED_KEYS.filter((key) => fields[key] !== undefined && fields[key] !== '');
 	if (present.length > 0 && present.length < SIGNED_KEYS.length) {
 		const missing = SIGNED_KEYS.filter((key) => !present.includes(key));
-		return { ok: false, reason: `a signed callback needs hmac, timestamp and message; missing ${missing.join(', ')}` };
+		return { ok: false, reason: `a signed callback needs hmac, timestamp and message; missing ${missing.join(', ')} (${describeFields(fields)})` };
 	}
 
 	let payload: Record<string, unknown> = {};
@@ -116,34 +158,32 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 		timestamp = firstString(fields.timestamp);
 		message = isRecord(fields.message) ? undefined : firstString(fields.message);
 		if (hmac === undefined || timestamp === undefined || message === undefined) {
-			return { ok: false, reason: 'hmac, timestamp and message must be text' };
+			const signedFields = Object.fromEntries(SIGNED_KEYS.map((key) => [key, fields[key]]));
+			return { ok: false, reason: `hmac, timestamp and message must be text (${describeFields(signedFields, 'received')})` };
 		}
 		let decoded: unknown;
 		try {
 			decoded = JSON.parse(message);
 		} catch {
-			return { ok: false, reason: 'message is not JSON' };
+			return { ok: false, reason: `message is not JSON (${message.length} characters; expected a JSON object naming the session)` };
 		}
-		if (!isRecord(decoded)) return { ok: false, reason: 'message is JSON but not an object' };
+		if (!isRecord(decoded)) return { ok: false, reason: `message is JSON but not an object (${message.length} characters)` };
 		payload = decoded;
 		shape = 'signed';
 	} else {
 		payload = fields;
 	}
 
-	const uuid = firstString(payload.uuid ?? payload.posSessionUuid);
-	const status = firstString(payload.status);
-	if (!uuid) return { ok: false, reason: 'the callback carries no session uuid' };
+	const uuid = firstString(pick(payload, UUID_KEYS));
+	const status = firstString(pick(payload, ['status']))?.trim();
+	if (!uuid) {
+		const where = shape === 'signed' ? describeFields(payload, 'fields in message') : describeFields(fields);
+		return { ok: false, reason: `the callback carries no session uuid (uuid or posSessionUuid; ${where})` };
+	}
 	const canonical = canonicalUuid(uuid);
 	if (!canonical) return { ok: false, reason: `the session uuid ${quote(uuid, 40)} is not a UUID (expected 8-4-4-4-12 hexadecimal digits)` };
-	if (!status) return { ok: false, reason: 'the callback carries no status' };
-	const normalised = status.toLowerCase();
-	if (!(POS_SESSION_STATUSES as readonly string[]).includes(normalised)) {
-		return {
-			ok: false,
-			reason: `unknown status ${quote(status, 40)} (expected one of ${POS_SESSION_STATUSES.join(', ')})`,
-		};
-	}
+	const normalised = status?.toLowerCase();
+	const known = (POS_SESSION_STATUSES as readonly string[]).includes(normalised ?? '') ? (normalised as PosSessionStatus) : undefined;
 
 	const withoutHmac = { ...fields };
 	delete withoutHmac.hmac;
@@ -156,7 +196,8 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 			message,
 			token,
 			uuid: canonical,
-			status: normalised as PosSessionStatus,
+			...(known ? { status: known } : {}),
+			...(status && !known ? { unknownStatus: status } : {}),
 			fields: withoutHmac,
 			payload,
 		},

@@ -11,6 +11,28 @@ export function computeSignature(apiKey: string, timestamp: string, message: str
 
 const HEX_SHA512 = /^[0-9a-fA-F]{128}$/;
 
+/** Digest lengths of other common schemes, to name the scheme a callback seems to use. */
+const OTHER_SCHEMES: Record<'hex' | 'Base64', Record<number, string>> = {
+	hex: { 40: 'SHA-1', 64: 'SHA-256', 96: 'SHA-384' },
+	Base64: { 28: 'SHA-1', 43: 'SHA-256', 44: 'SHA-256', 64: 'SHA-384', 86: 'SHA-512', 88: 'SHA-512' },
+};
+
+/**
+ * Why a received hmac cannot be this scheme's (HMAC-SHA512 as 128 hexadecimal characters), told by its
+ * length and alphabet only, never its value; undefined when it has the expected form (a mismatch then
+ * means another key or a changed message, not another scheme).
+ */
+export function hmacFormProblem(hmac: string): string | undefined {
+	if (HEX_SHA512.test(hmac)) return undefined;
+	const length = hmac.length;
+	const alphabet = /^[0-9a-fA-F]+$/.test(hmac) ? 'hex' : /^[A-Za-z0-9+/_-]+={0,2}$/.test(hmac) ? 'Base64' : undefined;
+	const scheme = alphabet ? OTHER_SCHEMES[alphabet][length] : undefined;
+	const what = alphabet
+		? `${length} ${alphabet === 'hex' ? 'hexadecimal' : 'Base64'} characters${scheme ? ` (the length of ${scheme} in ${alphabet})` : ''}`
+		: `${length} characters, not all hexadecimal`;
+	return `the hmac has ${what}; expected 128 hexadecimal characters (HMAC-SHA512 in hex): the callback is signed with another scheme than this node checks, not merely with another key`;
+}
+
 /** Constant-time comparison of the received hmac with the expected one; false for any malformed hmac. */
 export function verifySignature(apiKey: string, timestamp: string, message: string, hmac: string): boolean {
 	if (!apiKey || !HEX_SHA512.test(hmac)) return false;

@@ -132,6 +132,32 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		const notice = properties.find((property) => property.name === 'unreachableNotice');
 		assert.match(notice.displayName, /ERR_INVALID_URL: see Base URL/);
 		const baseUrl = properties.find((property) => property.name === 'baseUrl');
-		assert.match(baseUrl.hint, /http:\/\/ elsewhere than this machine or a private network is refused: the test shows ERR_INVALID_URL/);
+		assert.match(baseUrl.hint, /The test shows ERR_INVALID_URL for http:\/\/ elsewhere than this machine or a private network/);
+	});
+
+	it('Lithuania without Base URL: no guessed host is contacted, the test shows ERR_INVALID_URL, and the form says why', async () => {
+		const requests = (await fetch(`${sandbox.url}/__sandbox/requests`).then((r) => r.json())).length;
+		for (const environment of ['demo', 'production']) {
+			const result = await testCredential({ ...good(), environment, country: 'lt', baseUrl: '' });
+			assert.equal(result.status, 'Error', JSON.stringify(result));
+			// n8n had no URL to send to: a tried host (demo-api.inbank.lt) would show ENOTFOUND, EAI_AGAIN or a connection error.
+			assert.match(result.message, /^(ERR_INVALID_URL|Invalid URL)$/, environment);
+		}
+		assert.equal((await fetch(`${sandbox.url}/__sandbox/requests`).then((r) => r.json())).length, requests);
+		const types = await fetch(`${n8n.baseUrl}/types/credentials.json`, { headers: headers() }).then((r) => r.json());
+		const properties = types.find((type) => type.name === 'inbankApi').properties;
+		const lithuania = properties.find((property) => property.name === 'country').options.find((option) => option.value === 'lt');
+		assert.equal(lithuania.name, 'Lithuania (Base URL Required)');
+		assert.match(lithuania.description, /Inbank publishes no Lithuanian API host: set Base URL .* \(the test shows ERR_INVALID_URL\)/);
+		assert.match(properties.find((property) => property.name === 'baseUrl').hint, /ERR_INVALID_URL .* for Lithuania without Base URL/);
+		// The notice at the top points to Base URL, whose hint names Lithuania (above).
+		assert.match(properties.find((property) => property.name === 'unreachableNotice').displayName, /ERR_INVALID_URL: see Base URL\./);
+	});
+
+	it('Lithuania with the Base URL Inbank gave the shop: the test goes there and passes', async () => {
+		const result = await testCredential({ ...good(), country: 'lt' });
+		assert.equal(result.status, 'OK', JSON.stringify(result));
+		const requests = await fetch(`${sandbox.url}/__sandbox/requests`).then((r) => r.json());
+		assert.match(requests.at(-1).path, /\/pos-sessions\/00000000-0000-4000-8000-000000000000$/);
 	});
 });

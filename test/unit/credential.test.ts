@@ -4,6 +4,7 @@ import { Workflow } from 'n8n-workflow';
 import { CREDENTIAL_PROBE_SESSION_UUID, InbankApi } from '../../credentials/InbankApi.credentials';
 import {
 	BASE_URL_EXPRESSION,
+	BASE_URL_REQUIRED_COUNTRIES,
 	COUNTRIES,
 	ENVIRONMENTS,
 	HOSTS,
@@ -53,14 +54,21 @@ describe('Inbank API credential', () => {
 		expect(country?.options?.map((o) => (o as { value: string }).value).sort()).toEqual([...COUNTRIES].sort());
 	});
 
-	it('says in the UI that the Lithuanian host is unconfirmed', () => {
+	it('says in the UI that Lithuania needs the Base URL Inbank gives the shop, and what the test shows without it', () => {
 		const country = credential.properties.find((p) => p.name === 'country');
 		const lithuania = country?.options?.find((o) => (o as { value: string }).value === 'lt') as { name: string; description: string };
-		expect(lithuania.name).toMatch(/Unconfirmed/);
-		expect(lithuania.description).toMatch(/does not publish/);
+		expect(lithuania.name).toBe('Lithuania (Base URL Required)');
+		expect(lithuania.description).toMatch(/publishes no Lithuanian API host: set Base URL .* nothing is sent \(the test shows ERR_INVALID_URL\)/);
+		expect(country?.hint).toMatch(/Lithuania: Base URL/);
+		const baseUrl = credential.properties.find((p) => p.name === 'baseUrl');
+		expect(baseUrl?.description).toMatch(/^Required for Lithuania/);
+		expect(baseUrl?.hint).toMatch(/ERR_INVALID_URL .* for Lithuania without Base URL/);
+		expect(credential.properties[0].displayName).toMatch(/ERR_INVALID_URL: see Base URL\./);
 	});
 
-	it.each(ENVIRONMENTS.flatMap((environment) => COUNTRIES.map((country) => [environment, country] as const)))(
+	const PUBLISHED = COUNTRIES.filter((country) => country !== 'lt');
+
+	it.each(ENVIRONMENTS.flatMap((environment) => PUBLISHED.map((country) => [environment, country] as const)))(
 		'the credential test targets the same host as the node for %s / %s',
 		(environment, country) => {
 			const value = evaluate(BASE_URL_EXPRESSION, { environment, country, baseUrl: '' });
@@ -69,6 +77,19 @@ describe('Inbank API credential', () => {
 			expect(value).toBe(`https://${environment === 'demo' ? 'demo-api' : 'api'}.inbank.${country}`);
 		},
 	);
+
+	it.each(ENVIRONMENTS)('Lithuania (%s) without Base URL: no URL for the credential test, none for the node, no guessed host anywhere', (environment) => {
+		expect(evaluate(BASE_URL_EXPRESSION, { environment, country: 'lt', baseUrl: '' })).toBe('');
+		expect(evaluate(BASE_URL_EXPRESSION, { environment, country: 'lt', baseUrl: '  ' })).toBe('');
+		expect(resolveBaseUrl({ environment, country: 'lt', baseUrl: '' })).toBeUndefined();
+		expect(BASE_URL_EXPRESSION).not.toMatch(/inbank\.lt/);
+		expect(JSON.stringify(HOSTS)).not.toMatch(/inbank\.lt/);
+		expect(BASE_URL_REQUIRED_COUNTRIES).toEqual(['lt']);
+		// With the Base URL Inbank gave the shop, both go there.
+		const given = { environment, country: 'lt', baseUrl: 'https://inbank-lt.example.com/' };
+		expect(evaluate(BASE_URL_EXPRESSION, given)).toBe('https://inbank-lt.example.com');
+		expect(resolveBaseUrl(given as never)).toBe('https://inbank-lt.example.com');
+	});
 
 	it('a custom base URL replaces the host in both places, without trailing slashes', () => {
 		const credentials = { environment: 'production', country: 'ee', baseUrl: ' http://127.0.0.1:4010// ' };

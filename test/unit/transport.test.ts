@@ -341,3 +341,34 @@ describe('6. text from the answer is quoted, cut and escaped in errors', () => {
 		for (const raw of ['\u2028', '\u202e', '\u0007']) expect(error?.description).not.toContain(raw);
 	});
 });
+
+describe('7. Lithuania: Inbank publishes no host, so the key goes only to the Base URL Inbank gave the shop', () => {
+	it.each([
+		['Get POS session', GET_SESSION],
+		['Create POS session', CREATE()],
+	])('%s without Base URL is refused before anything is sent, naming Base URL and Country', async (_name, parameters) => {
+		for (const environment of ['demo', 'production']) {
+			const { items, error } = await run(parameters, { country: 'lt', environment, baseUrl: '' });
+			expect(items).toEqual([]);
+			// Refused by the node itself: a NodeApiError (ENOTFOUND, a refused connection) would mean n8n's helper tried a host.
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toBe(
+				'Inbank API credential: baseUrl is required when Country is Lithuania: Inbank publishes no Lithuanian API host, so nothing is sent until Base URL holds the address Inbank gave the shop',
+			);
+		}
+		expect(api.requests).toHaveLength(0);
+	});
+
+	it('with the Base URL Inbank gave the shop, requests go there with the key', async () => {
+		const { error } = await run(GET_SESSION, { country: 'lt', baseUrl: api.baseUrl });
+		expect(error).toBeUndefined();
+		expect(api.requests).toHaveLength(1);
+		expect(api.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
+	});
+
+	it('an unreachable Lithuanian Base URL says to check the address Inbank gave', async () => {
+		const { error } = await run({ ...GET_SESSION, options: { retries: 0 } }, { country: 'lt', baseUrl: `http://127.0.0.1:${await closedPort()}` });
+		expect(error?.message).toMatch(/^Could not reach Inbank at http:\/\/127\.0\.0\.1:\d+$/);
+		expect(error?.description).toContain('Inbank publishes no Lithuanian host: Base URL must be the address Inbank gave the shop.');
+	});
+});

@@ -6,6 +6,7 @@ import { MAX_CALLBACK_BYTES, parseCallback } from '../../nodes/InbankSmartRentTr
 import {
 	checkTimestamp,
 	computeSignature,
+	hmacFormProblem,
 	secretsEqual,
 	verifySignature,
 } from '../../nodes/InbankSmartRentTrigger/signature';
@@ -76,6 +77,26 @@ describe('replay window', () => {
 	});
 });
 
+describe('an hmac of another form names that form, never its value', () => {
+	const sha256 = '9f'.repeat(32);
+	it.each([
+		[sha256, 'the hmac has 64 hexadecimal characters (the length of SHA-256 in hex); expected 128 hexadecimal characters (HMAC-SHA512 in hex)'],
+		[Buffer.from(HMAC, 'hex').toString('base64'), 'the hmac has 88 Base64 characters (the length of SHA-512 in Base64); expected 128'],
+		[Buffer.from(sha256, 'hex').toString('base64'), 'the hmac has 44 Base64 characters (the length of SHA-256 in Base64); expected 128'],
+		[`sha512=${HMAC}`, 'the hmac has 135 characters, not all hexadecimal; expected 128'],
+		['abc', 'the hmac has 3 hexadecimal characters; expected 128'],
+	])('%p', (hmac, start) => {
+		const problem = hmacFormProblem(hmac) ?? '';
+		expect(problem.startsWith(start)).toBe(true);
+		expect(problem).toContain('another scheme');
+		expect(problem).not.toContain(hmac);
+	});
+	it('says nothing for the expected form, in either letter case (a mismatch is then another key)', () => {
+		expect(hmacFormProblem(HMAC)).toBeUndefined();
+		expect(hmacFormProblem(HMAC.toUpperCase())).toBeUndefined();
+	});
+});
+
 describe('callback parsing', () => {
 	const signed = { hmac: HMAC, timestamp: TIMESTAMP, message: MESSAGE };
 
@@ -117,16 +138,65 @@ describe('callback parsing', () => {
 	});
 
 	it.each([
-		['an empty body', { body: {}, query: {} }, 'the callback carries no session uuid'],
-		['a partly signed callback', { body: { hmac: HMAC, message: MESSAGE }, query: {} }, 'a signed callback needs hmac, timestamp and message; missing timestamp'],
-		['a message that is not JSON', { body: { ...signed, message: 'uuid=1&status=granted' }, query: {} }, 'message is not JSON'],
-		['a message that is a JSON list', { body: { ...signed, message: '[1]' }, query: {} }, 'message is JSON but not an object'],
-		['an unknown status', { body: { uuid: OTHER, status: 'paid' }, query: {} }, 'unknown status "paid" (expected one of pending, granted, completed, cancelled, declined, expired)'],
-		['no status', { body: { uuid: OTHER }, query: {} }, 'the callback carries no status'],
+		['an empty body', { body: {}, query: {} }, 'the callback carries no session uuid (uuid or posSessionUuid; fields received: none)'],
+		[
+			'a body in another scheme, named by its fields and their lengths',
+			{ body: { signature: 'A'.repeat(88), ts: '1700000000' }, query: { ref: 'x' } },
+			'the callback carries no session uuid (uuid or posSessionUuid; fields received: ref(1), signature(88), ts(10))',
+		],
+		[
+			'a signed message without a session uuid, named by the message’s fields',
+			{ body: { ...signed, message: JSON.stringify({ sessionId: OTHER, state: 'granted' }) }, query: {} },
+			'the callback carries no session uuid (uuid or posSessionUuid; fields in message: sessionId(36), state(7))',
+		],
+		[
+			'a partly signed callback',
+			{ body: { hmac: HMAC, message: MESSAGE }, query: {} },
+			'a signed callback needs hmac, timestamp and message; missing timestamp (fields received: hmac(128), message(66))',
+		],
+		['a message that is not JSON', { body: { ...signed, message: 'uuid=1&status=granted' }, query: {} }, 'message is not JSON (21 characters; expected a JSON object naming the session)'],
+		['a message that is a JSON list', { body: { ...signed, message: '[1]' }, query: {} }, 'message is JSON but not an object (3 characters)'],
 		['a uuid with a path in it', { body: { uuid: '../../etc', status: 'granted' }, query: {} }, 'the session uuid "../../etc" is not a UUID (expected 8-4-4-4-12 hexadecimal digits)'],
-		['an object as hmac', { body: { ...signed, hmac: { a: 1 } }, query: {} }, 'hmac, timestamp and message must be text'],
+		['an object as hmac', { body: { ...signed, hmac: { a: 1 } }, query: {} }, 'hmac, timestamp and message must be text (received: hmac(object), timestamp(10), message(66))'],
 	])('refuses %s', (_name, input, reason) => {
 		expect(parseCallback({ method: 'POST', contentType: 'application/json', ...input })).toEqual({ ok: false, reason });
+	});
+
+	it('names fields with odd names quoted and cut, and never shows a value', () => {
+		const value = 'value-never-shown-000000';
+		const result = parseCallback({ method: 'POST', contentType: 'application/json', body: { 'x\ny': value, [`k${'e'.repeat(60)}`]: value }, query: {} });
+		expect(result.ok).toBe(false);
+		const reason = result.ok ? '' : result.reason;
+		expect(reason).toContain('"x\\ny"(24)');
+		expect(reason).toContain(`"k${'e'.repeat(39)}"…(24)`);
+		expect(reason).not.toContain(value);
+		expect(reason).not.toMatch(/\n/);
+	});
+
+	it('reads a session named without a status, or with a status it does not know, and leaves the decision to the caller', () => {
+		const none = parseCallback({ method: 'POST', contentType: 'application/json', body: { uuid: OTHER }, query: {} });
+		expect(none).toEqual({ ok: true, callback: expect.objectContaining({ shape: 'plain', uuid: OTHER }) });
+		expect(none.ok && 'status' in none.callback).toBe(false);
+		const unknown = parseCallback({ method: 'POST', contentType: 'application/json', body: { uuid: OTHER, status: 'CONTRACT_ACTIVATED' }, query: {} });
+		expect(unknown.ok && unknown.callback).toMatchObject({ uuid: OTHER, unknownStatus: 'CONTRACT_ACTIVATED' });
+		expect(unknown.ok && unknown.callback.status).toBeUndefined();
+		const signedWithout = parseCallback({ method: 'POST', contentType: 'application/json', body: { ...signed, message: JSON.stringify({ posSessionUuid: OTHER }) }, query: {} });
+		expect(signedWithout.ok && signedWithout.callback).toMatchObject({ shape: 'signed', uuid: OTHER });
+		expect(signedWithout.ok && signedWithout.callback.status).toBeUndefined();
+	});
+
+	it.each([
+		['UUID and Status in the body', { body: { UUID: OTHER.toUpperCase(), Status: 'GRANTED' }, query: {} }],
+		['PosSessionUuid and STATUS in the query', { body: {}, query: { PosSessionUuid: OTHER, STATUS: 'Granted' } }],
+		['posSessionUUID in a form body', { body: { posSessionUUID: OTHER, status: 'granted' }, query: {} }],
+	])('reads the session and the status under their names in any letter case: %s', (_name, input) => {
+		const result = parseCallback({ method: 'POST', contentType: 'application/x-www-form-urlencoded', ...input });
+		expect(result.ok && result.callback).toMatchObject({ uuid: OTHER, status: 'granted' });
+	});
+
+	it('a name spelt exactly wins over another spelling of it', () => {
+		const result = parseCallback({ method: 'POST', contentType: 'application/json', body: { UUID: '00000000-0000-4000-8000-00000000000a', uuid: OTHER, status: 'granted' }, query: {} });
+		expect(result.ok && result.callback.uuid).toBe(OTHER);
 	});
 
 	it('refuses bodies that are neither JSON nor form data, and oversized bodies', () => {

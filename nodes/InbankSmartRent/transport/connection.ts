@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
 import { formatIssues, isHttpUrl } from '../contract/primitives';
-import { COUNTRIES, ENVIRONMENTS, isLocalNetworkHost, resolveBaseUrl } from './hosts';
+import { BASE_URL_REQUIRED_COUNTRIES, COUNTRIES, ENVIRONMENTS, isLocalNetworkHost, resolveBaseUrl } from './hosts';
 
 export const CREDENTIAL_TYPE = 'inbankApi';
 
@@ -34,8 +34,18 @@ const credentialSchema = z.object({
 	allowUnencryptedHttp: z.boolean().optional(),
 })
 	.superRefine((credentials, context) => {
-		// The API key (which also signs Inbank's callbacks) must not cross other networks in cleartext.
 		const baseUrl = credentials.baseUrl ?? '';
+		// Never a guessed host: without a published one, the key goes only where Inbank said.
+		if (baseUrl === '' && BASE_URL_REQUIRED_COUNTRIES.includes(credentials.country)) {
+			context.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['baseUrl'],
+				message:
+					'is required when Country is Lithuania: Inbank publishes no Lithuanian API host, so nothing is sent until Base URL holds the address Inbank gave the shop',
+			});
+			return;
+		}
+		// The API key (which also signs Inbank's callbacks) must not cross other networks in cleartext.
 		if (baseUrl === '' || credentials.allowUnencryptedHttp === true || !isHttpUrl(baseUrl)) return;
 		const url = new URL(baseUrl);
 		if (url.protocol !== 'http:' || isLocalNetworkHost(url.hostname)) return;
@@ -97,7 +107,8 @@ async function loadConnection(this: InbankContext, itemIndex: number): Promise<I
 		});
 	}
 	const credentials = parsed.data;
-	const baseUrl = resolveBaseUrl(credentials);
+	// Checked above: a country without a published host has a Base URL here.
+	const baseUrl = resolveBaseUrl(credentials) as string;
 	const { display, userinfo } = splitUserinfo(baseUrl);
 	return {
 		apiKey: credentials.apiKey,

@@ -2,7 +2,7 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { InbankConnection } from './connection';
-import { UNCONFIRMED_HOST_COUNTRIES } from './hosts';
+import { BASE_URL_REQUIRED_COUNTRIES } from './hosts';
 
 /**
  * The wording of every failed call to Inbank. Errors are built from sanitised data only (never from the
@@ -392,8 +392,8 @@ export function transportError(
 	let message: string;
 	let description: string;
 	if (failure === 'notSent') {
-		const hostHint = UNCONFIRMED_HOST_COUNTRIES.includes(connection.country as 'lt')
-			? ' Lithuania’s Inbank hosts are not published: set Base URL in the credential if Inbank gave you one.'
+		const hostHint = BASE_URL_REQUIRED_COUNTRIES.includes(connection.country as 'lt')
+			? ' Inbank publishes no Lithuanian host: Base URL must be the address Inbank gave the shop.'
 			: '';
 		message = `Could not reach Inbank at ${connection.displayBaseUrl}`;
 		description = `${where} failed before anything was sent${said}. Check the host in the Inbank API credential (environment, country or Base URL).${hostHint}`;

@@ -1,6 +1,7 @@
 /**
- * Inbank API hosts per environment and country (../shared/inbank/api-facts.md). Lithuania's hosts are
- * not published; they follow the pattern of the others and the credential says so.
+ * Inbank API hosts per environment and country, as Inbank's public material gives them. Lithuania's are
+ * not published (Lithuanian shops may be served through another API): a Lithuanian credential must give
+ * the Base URL Inbank gave the shop, and the API key is never sent to a guessed host.
  */
 export const COUNTRIES = ['ee', 'lv', 'lt', 'pl', 'cz'] as const;
 export type Country = (typeof COUNTRIES)[number];
@@ -8,20 +9,19 @@ export type Country = (typeof COUNTRIES)[number];
 export const ENVIRONMENTS = ['demo', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export const UNCONFIRMED_HOST_COUNTRIES: readonly Country[] = ['lt'];
+/** Countries without a published host: Base URL is required. */
+export const BASE_URL_REQUIRED_COUNTRIES: readonly Country[] = ['lt'];
 
-export const HOSTS: Record<Environment, Record<Country, string>> = {
+export const HOSTS: Record<Environment, Partial<Record<Country, string>>> = {
 	demo: {
 		ee: 'https://demo-api.inbank.ee',
 		lv: 'https://demo-api.inbank.lv',
-		lt: 'https://demo-api.inbank.lt',
 		pl: 'https://demo-api.inbank.pl',
 		cz: 'https://demo-api.inbank.cz',
 	},
 	production: {
 		ee: 'https://api.inbank.ee',
 		lv: 'https://api.inbank.lv',
-		lt: 'https://api.inbank.lt',
 		pl: 'https://api.inbank.pl',
 		cz: 'https://api.inbank.cz',
 	},
@@ -35,8 +35,11 @@ interface InbankCredentials {
 	baseUrl?: string;
 }
 
-/** The custom base URL when set (trailing slashes removed), else the host for environment + country. */
-export function resolveBaseUrl(credentials: Pick<InbankCredentials, 'environment' | 'country' | 'baseUrl'>): string {
+/**
+ * The custom base URL when set (trailing slashes removed), else the host for environment + country;
+ * undefined for a country without a published host (Base URL required).
+ */
+export function resolveBaseUrl(credentials: Pick<InbankCredentials, 'environment' | 'country' | 'baseUrl'>): string | undefined {
 	const custom = (credentials.baseUrl ?? '').trim();
 	if (custom) return custom.replace(/\/+$/, '');
 	return HOSTS[credentials.environment][credentials.country];
@@ -108,7 +111,7 @@ function hostChoiceExpression(): string {
 	const byCountry = (environment: Environment) =>
 		COUNTRIES.reduceRight(
 			(otherwise, country) =>
-				`($credentials.country === '${country}' ? '${HOSTS[environment][country]}' : ${otherwise})`,
+				`($credentials.country === '${country}' ? '${HOSTS[environment][country] ?? ''}' : ${otherwise})`,
 			"''",
 		);
 	return `($credentials.environment === 'production' ? ${byCountry('production')} : ${byCountry('demo')})`;
@@ -118,6 +121,7 @@ const CUSTOM = "($credentials.baseUrl || '').trim()";
 
 /**
  * The credential test's base URL. A custom http:// Base URL that the node would refuse (see
- * isLocalNetworkHost) becomes '' instead: n8n then cannot build a URL and sends nothing.
+ * isLocalNetworkHost), and no Base URL for a country without a published host, become '' instead: n8n
+ * then cannot build a URL and sends nothing.
  */
 export const BASE_URL_EXPRESSION = `={{ ${CUSTOM} ? (($credentials.allowUnencryptedHttp === true || new RegExp('^https://', 'i').test(${CUSTOM}) || new RegExp(${JSON.stringify(LOCAL_HTTP_URL.source)}, 'i').test(${CUSTOM})) ? ${CUSTOM}.replace(new RegExp('/+$'), '') : '') : ${hostChoiceExpression()} }}`;
