@@ -104,7 +104,7 @@ export class InbankApi implements ICredentialType {
 			default: 'ee',
 			description: 'Chooses the host, e.g. https://demo-api.inbank.ee for Demo in Estonia. Lithuania has no published host: Base URL is required.',
 			// One line: the Lithuanian details are in that option's own name and description.
-			hint: 'Host: https://demo-api.inbank.{country code} (Demo), https://api.inbank.{country code} (Production); Lithuania: Base URL.',
+			hint: 'Host: https://demo-api.inbank.{country code} (Demo) or https://api.inbank.{country code}; Lithuania: Base URL.',
 		},
 		{
 			displayName: 'Shop UUID',
@@ -124,7 +124,7 @@ export class InbankApi implements ICredentialType {
 			placeholder: 'e.g. https://inbank-sandbox.example.com',
 			description:
 				'Required for Lithuania (Inbank publishes no Lithuanian host: give the address Inbank gave the shop); optional otherwise. When set, replaces the host chosen by Environment and Country: for the local Inbank sandbox, a proxy, or a host Inbank gave you. Host and optional path only (no ?query or #fragment); a user:password@ in it is never shown. http:// sends the API key unencrypted and is accepted only for this machine (localhost, 127.x.x.x, [::1]) or a private network (10.x.x.x, 172.16–31.x.x, 192.168.x.x, [fc00::/7]), unless Allow Unencrypted HTTP is on. Redirects are never followed.',
-			hint: 'Use https://. The test shows ERR_INVALID_URL for http:// elsewhere than this machine or a private network, and for Lithuania without Base URL.',
+			hint: 'Use https://. ERR_INVALID_URL in the test: http:// outside private networks, or Lithuania without Base URL.',
 		},
 		{
 			displayName: 'Allow Unencrypted HTTP',
