@@ -329,9 +329,7 @@ function claimError(node: INode, error: unknown): NodeOperationError {
 	const retry = 'Inbank was already answered, so it will not send this callback again: retry this execution (Executions → Retry) once n8n’s database answers; a retry runs the delivery.';
 	if (error instanceof ClaimTimeoutError) {
 		return new NodeOperationError(node, `Could not record the delivery in n8n's database: ${error.message}`, {
-			description: error.sent
-				? `Nothing downstream ran. n8n may still record the delivery, and later copies from Inbank would then start nothing. ${retry}`
-				: `Nothing downstream ran and nothing was recorded. ${retry}`,
+			description: `Nothing downstream ran. n8n may still record the delivery, and later copies from Inbank would then start nothing. ${retry}`,
 		});
 	}
 	return new NodeOperationError(node, `Could not record the delivery in n8n's database: ${(error as Error).message}`, {

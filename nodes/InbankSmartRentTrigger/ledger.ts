@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, Logger } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 /**
  * Which deliveries (session uuid + effective status) a trigger node has handled.
@@ -86,10 +86,11 @@ export function nodeMemory(scope: string): NodeMemory {
 
 
 /**
- * How long a claim may take, from asking to n8n's answer. n8n's store is its database: without a bound,
- * one call that never returns would hold every later claim of the node behind it, for ever.
+ * How long one call to n8n's store may take. n8n's store is its database: without a bound, one call that
+ * never returns would hold every later claim of the node behind it, for ever. A claim waits for at most
+ * the call before it and its own: twice this.
  */
-export const CLAIM_TIMEOUT_MS = 60_000;
+export const CLAIM_TIMEOUT_MS = 30_000;
 /** The wait before a claim is checked again: several times what the store took to answer, within bounds. */
 export const CONFIRM_MIN_MS = 250;
 export const CONFIRM_MAX_MS = 5_000;
@@ -100,14 +101,10 @@ export function confirmDelay(storeMs: number): number {
 	return Math.min(CONFIRM_MAX_MS, Math.max(CONFIRM_MIN_MS, 4 * storeMs));
 }
 
-/** A claim that was not answered within CLAIM_TIMEOUT_MS; `sent` says whether it had reached n8n's store. */
+/** A call to n8n's store that was not answered within CLAIM_TIMEOUT_MS (it may still be carried out). */
 export class ClaimTimeoutError extends Error {
-	constructor(readonly sent: boolean) {
-		super(
-			sent
-				? `n8n's database did not answer within ${CLAIM_TIMEOUT_MS / 1000} s`
-				: `an earlier claim of this trigger kept n8n's database busy for ${CLAIM_TIMEOUT_MS / 1000} s; this one was not sent`,
-		);
+	constructor() {
+		super(`n8n's database did not answer within ${CLAIM_TIMEOUT_MS / 1000} s`);
 		this.name = 'ClaimTimeoutError';
 	}
 }
@@ -133,14 +130,19 @@ interface StoreAnswer {
 	storeMs: number;
 }
 interface Request {
-	/** A first claim, or a check of keys claimed earlier (whose "new" means: erased, recorded again). */
-	kind: 'claim' | 'confirm';
 	keys: string[];
 	call: StoreCall;
-	/** Whether the request has gone to the store. */
-	sent: boolean;
-	done: boolean;
-	settle(result: StoreAnswer | Error): void;
+	logger: Logger;
+	resolve(answer: StoreAnswer): void;
+	reject(error: Error): void;
+}
+/** A key claimed here, to be looked up again once `due`. */
+interface Check {
+	key: string;
+	due: number;
+	round: number;
+	call: StoreCall;
+	logger: Logger;
 }
 
 /** `work`, or a rejection with `timeout()` after `ms`, whichever comes first. */
@@ -162,113 +164,115 @@ async function bounded<T>(work: Promise<T>, ms: number, timeout: () => Error): P
 }
 
 /**
- * One node's calls to n8n's store, made one at a time: the store reads the node's row, changes it and
- * writes it back, so two calls of one process at once would erase each other's keys. Requests that
- * arrive while a call is under way wait together and go to the store in one call when it returns: in a
- * burst, one read and one write of the row serve many executions instead of one each. Every request is
- * answered within CLAIM_TIMEOUT_MS; a call the store does not answer in that time is abandoned, so the
- * next ones are not held behind it.
+ * One node's calls to n8n's store. The store reads the node's row, changes it and writes it back, so two
+ * calls of one process at once would erase each other's keys: calls are made one at a time, and claims
+ * that arrive while one is under way go to the store together in the next (in a burst, one read and
+ * one write of the row serve many executions instead of one each).
+ *
+ * Across processes nothing serialises the calls: a write by another process that read the row before
+ * this process's claim was written erases the claim, and a later copy of the delivery would run again.
+ * So each key claimed here is looked up again once a wait longer than such a write takes has passed
+ * (several times what the store took to answer), and recorded again if it is missing, until a look-up
+ * finds it (at most CONFIRM_ROUNDS look-ups). The look-ups ride along with the next call of the node,
+ * or, when none comes, make one of their own. The execution does not wait for them: the delivery is its
+ * own either way; what is at stake is that later copies find it.
+ *
+ * A call the store does not answer within CLAIM_TIMEOUT_MS fails the claims it carried and is abandoned,
+ * so that later claims are not held behind it.
  */
-class StoreQueue {
+class NodeClaims {
 	private waiting: Request[] = [];
+	private checks: Check[] = [];
 	private busy = false;
 
-	async submit(kind: Request['kind'], keys: string[], call: StoreCall): Promise<StoreAnswer> {
+	async claim(keys: string[], call: StoreCall, logger: Logger): Promise<StoreAnswer> {
 		return await new Promise<StoreAnswer>((resolve, reject) => {
-			const stop = new AbortController();
-			const request: Request = {
-				kind,
-				keys,
-				call,
-				sent: false,
-				done: false,
-				settle: (result) => {
-					if (request.done) return;
-					request.done = true;
-					stop.abort();
-					if (result instanceof Error) reject(result);
-					else resolve(result);
-				},
-			};
-			void sleep(CLAIM_TIMEOUT_MS, stop.signal).then(
-				() => request.settle(new ClaimTimeoutError(request.sent)),
-				() => undefined,
-			);
-			this.waiting.push(request);
-			if (!this.busy) void this.drain();
+			this.waiting.push({ keys, call, logger, resolve, reject });
+			this.kick();
 		});
+	}
+
+	private kick(): void {
+		if (!this.busy) void this.drain();
+	}
+
+	/**
+	 * Due after `wait`; any call of the node from then on takes the look-up along, and if none comes within
+	 * another `wait`, a call of its own is made.
+	 */
+	private checkLater(keys: Iterable<string>, storeMs: number, round: number, call: StoreCall, logger: Logger): void {
+		const wait = confirmDelay(storeMs);
+		const due = Date.now() + wait;
+		for (const key of keys) this.checks.push({ key, due, round, call, logger });
+		void sleep(2 * wait).then(() => this.kick());
 	}
 
 	private async drain(): Promise<void> {
 		this.busy = true;
 		try {
 			for (;;) {
-				// Checks first: a key that is both checked and claimed in one call belongs to the execution that
-				// claimed it earlier, and a key asked for twice is new for its first asker only.
-				const batch = this.waiting.filter((request) => !request.done);
-				batch.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'confirm' ? -1 : 1));
+				const now = Date.now();
+				const claims = this.waiting;
 				this.waiting = [];
-				if (batch.length === 0) return;
-				for (const request of batch) request.sent = true;
+				const due = this.checks.filter((check) => check.due <= now);
+				this.checks = this.checks.filter((check) => check.due > now);
+				if (claims.length === 0 && due.length === 0) return;
+				const call = claims[0]?.call ?? due[0].call;
+				// Look-ups first: a key both looked up and claimed in one call is the earlier claim's, and a
+				// key asked for twice is new for its first asker only.
+				const keys = [...new Set([...due.map((check) => check.key), ...claims.flatMap((request) => request.keys)])];
 				const started = Date.now();
+				let fresh: Set<string>;
 				try {
-					const keys = [...new Set(batch.flatMap((request) => request.keys))];
-					const fresh = new Set(await bounded(batch[0].call(keys), CLAIM_TIMEOUT_MS, () => new ClaimTimeoutError(true)));
-					const storeMs = Date.now() - started;
-					for (const request of batch) {
-						const mine = new Set<string>();
-						for (const key of request.keys) if (fresh.delete(key)) mine.add(key);
-						request.settle({ fresh: mine, storeMs });
-					}
+					fresh = new Set(await bounded(call(keys), CLAIM_TIMEOUT_MS, () => new ClaimTimeoutError()));
 				} catch (error) {
-					for (const request of batch) request.settle(error instanceof Error ? error : new Error(String(error)));
+					for (const request of claims) request.reject(error instanceof Error ? error : new Error(String(error)));
+					this.settleChecks(due, new Set(), 0, error as Error);
+					continue;
+				}
+				const storeMs = Date.now() - started;
+				this.settleChecks(due, fresh, storeMs);
+				for (const request of claims) {
+					const mine = new Set<string>();
+					for (const key of request.keys) if (fresh.delete(key)) mine.add(key);
+					request.resolve({ fresh: mine, storeMs });
+					if (mine.size > 0) this.checkLater(mine, storeMs, 1, request.call, request.logger);
 				}
 			}
 		} finally {
 			this.busy = false;
 		}
 	}
-}
 
-const queues = new Map<string, StoreQueue>();
-
-function queueOf(scope: string): StoreQueue {
-	let queue = queues.get(scope);
-	if (!queue) {
-		queue = new StoreQueue();
-		queues.set(scope, queue);
-	}
-	return queue;
-}
-
-/**
- * n8n's store writes the node's whole row back with no version check: a write by another process that
- * read the row before this claim was written erases the claim, and a later copy of the delivery would run
- * again. So the claim is checked again after a wait longer than such a write takes, and what is missing
- * is recorded again, until a check finds all of it. The execution does not wait for this: the delivery
- * is its own either way; what is at stake is that later copies find it. A check that runs while another
- * process rewrites the row can itself be erased, hence up to CONFIRM_ROUNDS checks.
- */
-async function confirmClaims(queue: StoreQueue, call: StoreCall, keys: string[], storeMs: number, logger: Logger): Promise<void> {
-	try {
-		let wait = confirmDelay(storeMs);
-		for (let round = 1; round <= CONFIRM_ROUNDS; round++) {
-			await sleep(wait);
-			const answer = await queue.submit('confirm', keys, call);
-			if (answer.fresh.size === 0) return;
+	/** Looked-up keys the store did not hold were erased by another process (and are now recorded again). */
+	private settleChecks(due: Check[], fresh: Set<string>, storeMs: number, failure?: Error): void {
+		if (due.length === 0) return;
+		const missing = failure ? due : due.filter((check) => fresh.delete(check.key));
+		if (missing.length === 0) return;
+		const again = missing.filter((check) => check.round < CONFIRM_ROUNDS);
+		for (const check of again) this.checkLater([check.key], storeMs, check.round + 1, check.call, check.logger);
+		const { logger } = missing[0];
+		if (failure) {
 			logger.warn(
-				`Inbank Smart Rent Trigger: ${answer.fresh.size} of ${keys.length} deliveries claimed ${wait} ms earlier had been erased from n8n's processed-data store by another process writing the same row at the same moment; recorded again`,
+				`Inbank Smart Rent Trigger: could not look up ${missing.length} claimed deliveries in n8n's processed-data store again (${failure.message}); ${again.length > 0 ? 'trying again later' : 'a later copy of them may run again'}`,
 			);
-			wait = confirmDelay(answer.storeMs);
+		} else {
+			logger.warn(
+				`Inbank Smart Rent Trigger: ${missing.length} claimed deliveries had been erased from n8n's processed-data store by another process writing the same row at the same moment; recorded again${again.length < missing.length ? `, ${missing.length - again.length} of them for the last time (a later copy of those may run again)` : ''}`,
+			);
 		}
-		logger.warn(
-			`Inbank Smart Rent Trigger: after ${CONFIRM_ROUNDS} checks, n8n's processed-data store still lost deliveries claimed here to other processes' writes; a later copy of them may run again`,
-		);
-	} catch (error) {
-		logger.warn(
-			`Inbank Smart Rent Trigger: could not check a claim in n8n's processed-data store again (${(error as Error).message}); a later copy of it may run again`,
-		);
 	}
+}
+
+const nodeClaims = new Map<string, NodeClaims>();
+
+function claimsOf(scope: string): NodeClaims {
+	let claims = nodeClaims.get(scope);
+	if (!claims) {
+		claims = new NodeClaims();
+		nodeClaims.set(scope, claims);
+	}
+	return claims;
 }
 
 export interface Claim {
@@ -292,14 +296,12 @@ export async function claimDeliveries(context: IExecuteFunctions, scope: string,
 			try {
 				return await once(all);
 			} catch (error) {
-				if (!isKeyConflict(error)) throw error;
+				if (!isKeyConflict(error)) throw new NodeOperationError(context.getNode(), error as Error);
 				context.logger.info("Inbank Smart Rent Trigger: another process created this trigger's row in n8n's processed-data store at the same moment; claiming again");
 				return await once(all);
 			}
 		};
-		const queue = queueOf(scope);
-		const { fresh, storeMs } = await queue.submit('claim', keys, call);
-		if (fresh.size > 0) void confirmClaims(queue, call, [...fresh], storeMs, context.logger);
+		const { fresh } = await claimsOf(scope).claim(keys, call, context.logger);
 		return { fresh, store: 'processedData' };
 	}
 	// n8n without processed data: the execution's static data, which n8n saves after the run. One process

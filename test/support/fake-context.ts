@@ -272,7 +272,7 @@ export function fakeTriggerExecuteContext(opts: {
 	items: INodeExecutionData[];
 	processedData: FakeProcessedData | 'missing';
 	staticData?: IDataObject;
-	mode?: 'webhook' | 'manual';
+	mode?: 'webhook' | 'manual' | 'retry';
 	workflowId?: string;
 	typeVersion?: number;
 }): { context: IExecuteFunctions; logs: string[]; staticData: IDataObject } {

@@ -86,6 +86,11 @@ export class FakeProcessedData {
 		};
 	}
 
+	/** Gives the node a row already holding `keys` (a trigger that has claimed before). */
+	seed(keys: string[], workflowId = 'wf-1', nodeId = 'trigger-under-test'): void {
+		this.rows.set(`${workflowId}:n:${nodeId}`, { mode: 'entries', data: keys.map((key) => createHash('md5').update(key).digest('base64')) });
+	}
+
 	entries(workflowId = 'wf-1', nodeId = 'trigger-under-test'): number {
 		return this.rows.get(`${workflowId}:n:${nodeId}`)?.data.length ?? 0;
 	}
