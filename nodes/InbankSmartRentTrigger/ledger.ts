@@ -91,14 +91,21 @@ export function nodeMemory(scope: string): NodeMemory {
  * the call before it and its own: twice this.
  */
 export const CLAIM_TIMEOUT_MS = 30_000;
-/** The wait before a claim is checked again: several times what the store took to answer, within bounds. */
-export const CONFIRM_MIN_MS = 250;
-export const CONFIRM_MAX_MS = 5_000;
-/** Checks after a claim, at most (each one finding something missing leads to the next). */
+/**
+ * The waits before a claim is looked up again: soon (so that an erased claim is restored before a copy
+ * arrives) and once more later (for another process's write that took longer), each several times what
+ * the store took to answer, within bounds.
+ */
+export const LOOKUPS = [
+	{ min: 250, factor: 4, max: 5_000 },
+	{ min: 2_000, factor: 16, max: 20_000 },
+] as const;
+/** How often a claim found erased is recorded again, at most. */
 export const CONFIRM_ROUNDS = 3;
 
-export function confirmDelay(storeMs: number): number {
-	return Math.min(CONFIRM_MAX_MS, Math.max(CONFIRM_MIN_MS, 4 * storeMs));
+export function lookupDelay(lookup: number, storeMs: number): number {
+	const { min, factor, max } = LOOKUPS[lookup];
+	return Math.min(max, Math.max(min, factor * storeMs));
 }
 
 /** A call to n8n's store that was not answered within CLAIM_TIMEOUT_MS (it may still be carried out). */
@@ -139,7 +146,11 @@ interface Request {
 /** A key claimed here, to be looked up again once `due`. */
 interface Check {
 	key: string;
+	/** From then on, any call of the node takes the look-up along. */
 	due: number;
+	/** When the look-up makes a call of its own if none has taken it along. */
+	latest: number;
+	/** How often the key was recorded (1: the claim; more: recorded again after an erasure). */
 	round: number;
 	call: StoreCall;
 	logger: Logger;
@@ -171,11 +182,11 @@ async function bounded<T>(work: Promise<T>, ms: number, timeout: () => Error): P
  *
  * Across processes nothing serialises the calls: a write by another process that read the row before
  * this process's claim was written erases the claim, and a later copy of the delivery would run again.
- * So each key claimed here is looked up again once a wait longer than such a write takes has passed
- * (several times what the store took to answer), and recorded again if it is missing, until a look-up
- * finds it (at most CONFIRM_ROUNDS look-ups). The look-ups ride along with the next call of the node,
- * or, when none comes, make one of their own. The execution does not wait for them: the delivery is its
- * own either way; what is at stake is that later copies find it.
+ * So each key claimed here is looked up again twice (LOOKUPS: soon, and once a wait longer than such a
+ * write takes has passed), and recorded again when it is missing, after which both look-ups follow again
+ * (at most CONFIRM_ROUNDS times). The look-ups ride along with the next call of the node, or, when none
+ * comes, make one of their own. The execution does not wait for them: the delivery is its own either
+ * way; what is at stake is that later copies find it.
  *
  * A call the store does not answer within CLAIM_TIMEOUT_MS fails the claims it carried and is abandoned,
  * so that later claims are not held behind it.
@@ -197,14 +208,16 @@ class NodeClaims {
 	}
 
 	/**
-	 * Due after `wait`; any call of the node from then on takes the look-up along, and if none comes within
-	 * another `wait`, a call of its own is made.
+	 * Each look-up is due after its wait; any call of the node from then on takes it along, and if none comes
+	 * within another such wait, a call of its own is made.
 	 */
-	private checkLater(keys: Iterable<string>, storeMs: number, round: number, call: StoreCall, logger: Logger): void {
-		const wait = confirmDelay(storeMs);
-		const due = Date.now() + wait;
-		for (const key of keys) this.checks.push({ key, due, round, call, logger });
-		void sleep(2 * wait).then(() => this.kick());
+	private checkLater(keys: string[], storeMs: number, round: number, call: StoreCall, logger: Logger): void {
+		for (let lookup = 0; lookup < LOOKUPS.length; lookup++) {
+			const wait = lookupDelay(lookup, storeMs);
+			const due = Date.now() + wait;
+			for (const key of keys) this.checks.push({ key, due, latest: due + wait, round, call, logger });
+			void sleep(2 * wait).then(() => this.kick());
+		}
 	}
 
 	private async drain(): Promise<void> {
@@ -214,9 +227,10 @@ class NodeClaims {
 				const now = Date.now();
 				const claims = this.waiting;
 				this.waiting = [];
+				// Without a claim to ride along with, a call is made only for a look-up that has waited long enough.
+				if (claims.length === 0 && !this.checks.some((check) => check.latest <= now)) return;
 				const due = this.checks.filter((check) => check.due <= now);
 				this.checks = this.checks.filter((check) => check.due > now);
-				if (claims.length === 0 && due.length === 0) return;
 				const call = claims[0]?.call ?? due[0].call;
 				// Look-ups first: a key both looked up and claimed in one call is the earlier claim's, and a
 				// key asked for twice is new for its first asker only.
@@ -236,7 +250,7 @@ class NodeClaims {
 					const mine = new Set<string>();
 					for (const key of request.keys) if (fresh.delete(key)) mine.add(key);
 					request.resolve({ fresh: mine, storeMs });
-					if (mine.size > 0) this.checkLater(mine, storeMs, 1, request.call, request.logger);
+					if (mine.size > 0) this.checkLater([...mine], storeMs, 1, request.call, request.logger);
 				}
 			}
 		} finally {
@@ -247,9 +261,13 @@ class NodeClaims {
 	/** Looked-up keys the store did not hold were erased by another process (and are now recorded again). */
 	private settleChecks(due: Check[], fresh: Set<string>, storeMs: number, failure?: Error): void {
 		if (due.length === 0) return;
-		const missing = failure ? due : due.filter((check) => fresh.delete(check.key));
+		// Each key once (a key with both look-ups due comes twice).
+		const missing = failure ? [...new Map(due.map((check) => [check.key, check])).values()] : due.filter((check) => fresh.delete(check.key));
 		if (missing.length === 0) return;
 		const again = missing.filter((check) => check.round < CONFIRM_ROUNDS);
+		// Recorded again: the key's look-ups start over, and those left from the earlier round are dropped.
+		const restarted = new Map(again.map((check) => [check.key, check.round]));
+		this.checks = this.checks.filter((check) => (restarted.get(check.key) ?? 0) < check.round);
 		for (const check of again) this.checkLater([check.key], storeMs, check.round + 1, check.call, check.logger);
 		const { logger } = missing[0];
 		if (failure) {

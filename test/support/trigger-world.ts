@@ -385,11 +385,12 @@ export class World {
 			const text = JSON.stringify(item);
 			const mark = FORGED_MARKS.find((m) => text.includes(m));
 			if (mark) found.push(`a run carries ${mark} from a caller that is not Inbank: ${text}`);
-			const k = this.uuids.indexOf(String(item.uuid));
+			const k = this.uuids.indexOf(String(item.uuid).toLowerCase());
 			if (k < 0) {
-				found.push(`a run for uuid ${JSON.stringify(item.uuid)}, which is not a session's canonical uuid`);
+				found.push(`a run for uuid ${JSON.stringify(item.uuid)}, which is no session's`);
 				continue;
 			}
+			if (item.uuid !== this.uuids[k]) found.push(`a run for uuid ${JSON.stringify(item.uuid)}, not the session's canonical ${this.uuids[k]}`);
 			const i = this.plan.sessions[k].path.indexOf(item.status as Status);
 			if (i < 0) {
 				found.push(`session ${k} ran ${JSON.stringify(item.status)}, a status it never reached`);
@@ -412,7 +413,7 @@ export class World {
 		this.plan.sessions.forEach((session, k) => {
 			for (const status of session.path) {
 				if (!selected.has(status)) continue;
-				const runs = this.runs.filter((run) => run.item.uuid === this.uuids[k] && run.item.status === status).length;
+				const runs = this.runs.filter((run) => String(run.item.uuid).toLowerCase() === this.uuids[k] && run.item.status === status).length;
 				if (runs > 1) found.push(`session ${k} ran ${status} ${runs} times`);
 				if (runs > 0) continue;
 				const attempts = this.attempts.filter((a) => a.genuine && a.session === k && a.status === status);
