@@ -101,7 +101,7 @@ export const LOOKUPS = [
 	{ min: 2_000, factor: 16, max: 20_000 },
 ] as const;
 /** How often a claim found erased is recorded again, at most. */
-export const CONFIRM_ROUNDS = 3;
+export const CONFIRM_ROUNDS = 5;
 
 export function lookupDelay(lookup: number, storeMs: number): number {
 	const { min, factor, max } = LOOKUPS[lookup];
