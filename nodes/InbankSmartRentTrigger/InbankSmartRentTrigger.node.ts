@@ -1,6 +1,7 @@
 import type {
 	IExecuteFunctions,
 	IHookFunctions,
+	INode,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -10,7 +11,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
-import { claimDeliveries, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
+import { claimDeliveries, ClaimTimeoutError, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
 import { canonicalUuid, type PosSessionStatus } from './parse';
 import { quote } from './quote';
 import { FIX, refusalIn } from './refusals';
@@ -340,29 +341,23 @@ export class InbankSmartRentTrigger implements INodeType {
 			claim = await claimDeliveries(this, scope, keys, settings.value.remembered);
 		} catch (error) {
 			for (const key of keys) memory.forget(key);
-			throw new NodeOperationError(node, `Could not record the delivery in n8n's database: ${(error as Error).message}`, {
-				description:
-					'Nothing downstream ran. Inbank was already answered, so it will not send this callback again: retry this execution once n8n’s database is reachable.',
-			});
+			throw claimError(node, error);
 		}
 		if (claim.store === 'staticData') warnNoProcessedData.call(this);
+		// A retry (Executions → Retry) of an execution that failed or crashed in or after this step: the user
+		// asks for this delivery to run, and its claim may be this execution's own from the first attempt.
+		const retried = mode === 'retry';
 		const nowMs = Date.now();
-		try {
-			for (const { index, status, key } of deliveries) {
-				if (!claim.fresh.has(key)) {
-					memory.markHandled(key, nowMs, settings.value.remembered);
-					this.logger.debug(`Inbank Smart Rent Trigger: ${status} for session ${quote(items[index].json.uuid)} was handled before; nothing emitted`);
-					continue;
-				}
-				outputs[route(status)].push({ json: items[index].json, pairedItem: { item: index } });
-				memory.markHandled(key, nowMs, settings.value.remembered);
+		for (const { index, status, key } of deliveries) {
+			memory.markHandled(key, nowMs, settings.value.remembered);
+			if (!claim.fresh.has(key) && !retried) {
+				this.logger.debug(`Inbank Smart Rent Trigger: ${status} for session ${quote(items[index].json.uuid)} was handled before; nothing emitted`);
+				continue;
 			}
-		} catch (error) {
-			// Whatever failed after the claim, the delivery was not handed on: undo the claim.
-			const fresh = [...claim.fresh];
-			for (const key of fresh) memory.forget(key);
-			await claim.release(fresh);
-			throw error instanceof NodeOperationError ? error : new NodeOperationError(node, error as Error);
+			if (!claim.fresh.has(key)) {
+				this.logger.info(`Inbank Smart Rent Trigger: ${status} for session ${quote(items[index].json.uuid)} was claimed before; emitted again because this execution is a retry`);
+			}
+			outputs[route(status)].push({ json: items[index].json, pairedItem: { item: index } });
 		}
 		return outputs;
 	}
@@ -370,6 +365,19 @@ export class InbankSmartRentTrigger implements INodeType {
 
 function repeatReason(status: PosSessionStatus, uuid: string, seen: 'handled' | 'inFlight'): string {
 	return `repeat of ${status} for session ${quote(uuid)} (${seen === 'handled' ? 'already handled' : 'being handled'})`;
+}
+
+/** What the user sees when a claim could not be made: what happened, and that a retry runs the delivery. */
+function claimError(node: INode, error: unknown): NodeOperationError {
+	const retry = 'Inbank was already answered, so it will not send this callback again: retry this execution (Executions → Retry) once n8n’s database answers; a retry runs the delivery.';
+	if (error instanceof ClaimTimeoutError) {
+		return new NodeOperationError(node, `Could not record the delivery in n8n's database: ${error.message}`, {
+			description: `Nothing downstream ran. n8n may still record the delivery, and later copies from Inbank would then start nothing. ${retry}`,
+		});
+	}
+	return new NodeOperationError(node, `Could not record the delivery in n8n's database: ${(error as Error).message}`, {
+		description: `Nothing downstream ran. ${retry}`,
+	});
 }
 
 function isKnownStatus(value: unknown): value is PosSessionStatus {

@@ -2,7 +2,9 @@
 // machine, side by side; writes BENCHMARKS.md. Not part of `npm test`.
 //   1. Create POS Session for 1,000 items: our node vs the HTTP Request node sending the identical body,
 //      vs a raw fetch loop (the floor), sequential and concurrent, against a minimal local server.
-//   2. 2,000 signed callbacks: our trigger vs a Webhook node + a Code node doing the same HMAC check.
+//   2. 2,000 signed callbacks: our trigger vs a Webhook node + a Code node doing the same HMAC check, with and
+//      without n8n's Remove Duplicates node (what a user adds for the trigger's "a repeat does not run again");
+//      then a sample re-sent, to see which build lets a handled delivery run again.
 //   3. Validation + body building per item (microbenchmark) and the packed tarball size; 3b. parameter reading
 //      per item, n8n's getNodeParameter vs the node's per-run cache (n8n-core's WorkflowExecute, no n8n runtime).
 // BENCH_REPS (default 5), BENCH_CALLBACKS (default 2000), BENCH_ITEMS (default 1000) scale it.
@@ -167,7 +169,7 @@ console.log(row.n);`;
 	return Number(stdout.trim());
 }
 
-async function fireCallbacks(url, count, concurrency = 20) {
+async function fireCallbacks(url, count, concurrency = 20, uuids = Array.from({ length: count }, () => randomUUID())) {
 	const latencies = [];
 	const statuses = {};
 	let next = 0;
@@ -175,8 +177,7 @@ async function fireCallbacks(url, count, concurrency = 20) {
 	await Promise.all(
 		Array.from({ length: concurrency }, async () => {
 			while (next < count) {
-				next++;
-				const init = signedCallback();
+				const init = signedCallback(uuids[next++]);
 				const t = performance.now();
 				const res = await fetch(url, init);
 				await res.text();
@@ -185,8 +186,23 @@ async function fireCallbacks(url, count, concurrency = 20) {
 			}
 		}),
 	);
-	return { seconds: (performance.now() - started) / 1000, latencies, statuses };
+	return { seconds: (performance.now() - started) / 1000, latencies, statuses, uuids };
 }
+
+/** How many executions of the workflow after `afterId` ran its last node (Done): what reached downstream. */
+async function doneRuns(n8n, workflowId, afterId) {
+	const flatted = join(n8n.runtime.dir, 'node_modules', 'flatted', 'cjs', 'index.js');
+	return await sqlite(n8n, `const { parse } = require(${JSON.stringify(flatted)});
+const rows = db.prepare('SELECT d.data FROM execution_data d JOIN execution_entity e ON e.id = d.executionId WHERE e.workflowId = ? AND e.id > ?').all(${JSON.stringify(workflowId)}, ${Number(afterId)});
+console.log(JSON.stringify(rows.filter((row) => (parse(row.data).resultData.runData.Done ?? []).some((run) => (run.data?.main?.[0] ?? []).length > 0)).length));`);
+}
+
+async function lastExecutionId(n8n, workflowId) {
+	return await sqlite(n8n, `console.log(JSON.stringify(db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM execution_entity WHERE workflowId = ?').get(${JSON.stringify(workflowId)}).id));`);
+}
+
+/** Callbacks re-sent (freshly signed, same session and status) after a build handled them once. */
+const RESEND = Number(process.env.BENCH_RESEND ?? 400);
 
 // The trigger's ledger at its cap: n8n's processed-data row of the node filled with LEDGER_CAP entries
 // (the default Remember Deliveries), as after that many deliveries, before the callbacks arrive.
@@ -226,22 +242,25 @@ console.log(JSON.stringify({ times, rowBytes: row ? Buffer.byteLength(row.value)
 async function benchCallbacks(n8n) {
 	const triggerId = randomUUID();
 	const webhookId = randomUUID();
+	const dedupeId = randomUUID();
 	const capId = randomUUID();
 	const seqId = randomUUID();
 	await n8n.importWorkflows([
 		callbackWorkflow('trigger', 'bench-trigger-ours', triggerId),
+		callbackWorkflow('dedupe', 'bench-webhook-dedupe', dedupeId),
 		callbackWorkflow('webhook', 'bench-webhook-code', webhookId),
 		callbackWorkflow('trigger', 'bench-trigger-seq', seqId),
 		callbackWorkflow('trigger', 'bench-trigger-cap', capId),
 	]);
-	for (const id of ['bench-trigger-ours', 'bench-webhook-code', 'bench-trigger-seq', 'bench-trigger-cap']) await n8n.publish(id);
+	for (const id of ['bench-trigger-ours', 'bench-webhook-dedupe', 'bench-webhook-code', 'bench-trigger-seq', 'bench-trigger-cap']) await n8n.publish(id);
 	await seedLedger(n8n, 'bench-trigger-cap', 't', LEDGER_CAP);
 	await n8n.start();
 	const results = {};
 	// The last two send one callback at a time, so that the trigger's step time is its own cost, not a wait.
 	for (const [id, label, path, workflowId, count, concurrency] of [
 		['trigger', 'Inbank Smart Rent Trigger (signature check, dedupe)', callbackPath('trigger', triggerId), 'bench-trigger-ours', CALLBACKS, 20],
-		['webhook', 'Webhook node + Code node (same HMAC check)', callbackPath('webhook', webhookId), 'bench-webhook-code', CALLBACKS, 20],
+		['dedupe', 'Webhook node + Code node (same HMAC check) + Remove Duplicates (items processed in previous executions)', callbackPath('dedupe', dedupeId), 'bench-webhook-dedupe', CALLBACKS, 20],
+		['webhook', 'Webhook node + Code node (same HMAC check), no dedupe', callbackPath('webhook', webhookId), 'bench-webhook-code', CALLBACKS, 20],
 		['seq', 'Inbank Smart Rent Trigger, one callback at a time, ledger filling', callbackPath('trigger', seqId), 'bench-trigger-seq', CAP_CALLBACKS, 1],
 		['cap', `Inbank Smart Rent Trigger, one callback at a time, ledger at its cap (${LEDGER_CAP.toLocaleString('en')} deliveries stored)`, callbackPath('trigger', capId), 'bench-trigger-cap', CAP_CALLBACKS, 1],
 	]) {
@@ -263,16 +282,25 @@ async function benchCallbacks(n8n) {
 			concurrency,
 			acceptedPerSecond: count / fired.seconds,
 			p50: percentile(fired.latencies, 50),
+			p95: percentile(fired.latencies, 95),
 			p99: percentile(fired.latencies, 99),
 			statuses: fired.statuses,
 			executions: done - before,
 			executionsPerSecond: (done - before) / completedSeconds,
 		};
-		if (workflowId !== 'bench-webhook-code') {
+		if (id === 'trigger' || id === 'dedupe') {
+			// A sample of the handled deliveries again, freshly signed, a few at a time: which of them reach Done.
+			const mark = await lastExecutionId(n8n, workflowId);
+			const sample = fired.uuids.filter((_, i) => i % Math.max(1, Math.floor(count / RESEND)) === 0).slice(0, RESEND);
+			const again = await fireCallbacks(`${n8n.baseUrl}/webhook/${path}`, sample.length, 4, sample);
+			await new Promise((r) => setTimeout(r, 5000));
+			results[id].resent = { callbacks: sample.length, statuses: again.statuses, ranAgain: await doneRuns(n8n, workflowId, mark) };
+		}
+		if (workflowId.startsWith('bench-trigger')) {
 			const step = await triggerStep(n8n, workflowId);
 			results[id].step = { median: median(step.times), p99: percentile(step.times, 99), runs: step.times.length, rowBytes: step.rowBytes, entries: step.entries };
 		}
-		log(`${label}: ${(count / fired.seconds).toFixed(1)}/s, p50 ${results[id].p50.toFixed(1)} ms, p99 ${results[id].p99.toFixed(1)} ms, executions ${done - before}${results[id].step ? `, trigger step median ${results[id].step.median} ms, p99 ${results[id].step.p99} ms, stored row ${results[id].step.rowBytes} bytes` : ''}`);
+		log(`${label}: ${(count / fired.seconds).toFixed(1)}/s, p50 ${results[id].p50.toFixed(1)} ms, p95 ${results[id].p95.toFixed(1)} ms, p99 ${results[id].p99.toFixed(1)} ms, executions ${done - before}${results[id].step ? `, trigger step median ${results[id].step.median} ms, p99 ${results[id].step.p99} ms, stored row ${results[id].step.rowBytes} bytes` : ''}${results[id].resent ? `; ${results[id].resent.callbacks} re-sent, ${results[id].resent.ranAgain} ran again` : ''}`);
 	}
 	return results;
 }
@@ -370,7 +398,7 @@ function report(create, latency, callbacks, micro, params, meta) {
 		const x = 1 / ratio(a, b);
 		return `| ${label} | ${create[a].median} ms vs ${create[b].median} ms | ${r(x)} × faster | ${x >= 3 ? 'yes' : 'no'} |`;
 	};
-	const cbRatio = callbacks.trigger.acceptedPerSecond / callbacks.webhook.acceptedPerSecond;
+	const cbRatio = callbacks.trigger.acceptedPerSecond / callbacks.dedupe.acceptedPerSecond;
 	const row = (id) => `| ${create[id].label} | ${create[id].median} | ${create[id].times.join(', ')} |`;
 	return `# Benchmarks
 
@@ -394,7 +422,7 @@ ${versus('Fields mode (2 expressions per item) vs HTTP Request, key typed into a
 ${faster('Create with Concurrency 8: ≥ 3 × faster than HTTP Request sequential (key typed into a header)', 'ours-json-conc', 'http-seq-plain')}
 ${faster('the same, HTTP Request with a Header Auth credential', 'ours-json-conc', 'http-seq')}
 | With ${LATENCY_MS} ms of network latency: Concurrency 8 ≥ 3 × faster than HTTP Request one request at a time (Loop Over Items) | ${latency['lat-ours-conc'].median} ms vs ${latency['lat-http-loop'].median} ms | ${r(latency['lat-http-loop'].median / latency['lat-ours-conc'].median)} × faster | ${latency['lat-http-loop'].median / latency['lat-ours-conc'].median >= 3 ? 'yes' : 'no'} |
-| Callbacks accepted: ≥ 1.0 × Webhook + Code | ${r(callbacks.trigger.acceptedPerSecond)}/s vs ${r(callbacks.webhook.acceptedPerSecond)}/s | ${r(cbRatio)} × | ${cbRatio >= 1 ? 'yes' : 'no'} |
+| Callbacks accepted: ≥ 1.0 × Webhook + Code + Remove Duplicates (the same guarantee built by hand) | ${r(callbacks.trigger.acceptedPerSecond)}/s vs ${r(callbacks.dedupe.acceptedPerSecond)}/s | ${r(cbRatio)} × | ${cbRatio >= 1 ? 'yes' : 'no'} |
 | Validation + body building: ≤ 20 µs per item | ${r(micro.perItemMicros)} µs | | ${micro.perItemMicros <= 20 ? 'yes' : 'no'} |
 | Packed tarball: ≤ 80 kB | ${(micro.packedBytes / 1024).toFixed(1)} kB (${micro.files} files, ${(micro.unpackedBytes / 1024).toFixed(1)} kB unpacked) | | ${micro.packedBytes <= 80 * 1024 ? 'yes' : 'no'} |
 
@@ -428,22 +456,26 @@ ${['lat-ours-seq', 'lat-ours-conc', 'lat-http-loop', 'lat-http-seq'].map((id) =>
 
 ## 2. ${CALLBACKS} signed callbacks into a published workflow
 
-${CALLBACKS} distinct signed callbacks, 20 at a time, to each workflow's production URL; executions counted
-in n8n's database (status success).
+${CALLBACKS} distinct signed callbacks, 20 at a time, to each workflow's production URL, at n8n's default settings;
+executions counted in n8n's database (status success). Then ${RESEND} of them sent again (freshly signed, same
+session and status, 4 at a time): "ran again" counts executions whose last node got an item.
 
-| Workflow | Accepted / s | p50 ms | p99 ms | HTTP answers | Executions | Executions / s |
-| --- | --- | --- | --- | --- | --- | --- |
-${['trigger', 'webhook'].map((id) => `| ${callbacks[id].label} | ${r(callbacks[id].acceptedPerSecond)} | ${r(callbacks[id].p50)} | ${r(callbacks[id].p99)} | ${Object.entries(callbacks[id].statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${callbacks[id].executions} | ${r(callbacks[id].executionsPerSecond)} |`).join('\n')}
-${['seq', 'cap'].map((id) => `| ${callbacks[id].label}, ${callbacks[id].callbacks} callbacks | ${r(callbacks[id].acceptedPerSecond)} | ${r(callbacks[id].p50)} | ${r(callbacks[id].p99)} | ${Object.entries(callbacks[id].statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${callbacks[id].executions} | ${r(callbacks[id].executionsPerSecond)} |`).join('\n')}
+| Workflow | Accepted / s | p50 ms | p95 ms | p99 ms | HTTP answers | Executions | Executions / s | Re-sent: ran again |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${['trigger', 'dedupe', 'webhook', 'seq', 'cap'].map((id) => `| ${callbacks[id].label}${callbacks[id].concurrency === 1 ? `, ${callbacks[id].callbacks} callbacks` : ''} | ${r(callbacks[id].acceptedPerSecond)} | ${r(callbacks[id].p50)} | ${r(callbacks[id].p95)} | ${r(callbacks[id].p99)} | ${Object.entries(callbacks[id].statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${callbacks[id].executions} | ${r(callbacks[id].executionsPerSecond)} | ${callbacks[id].resent ? `${callbacks[id].resent.ranAgain} of ${callbacks[id].resent.callbacks}` : '–'} |`).join('\n')}
 
-The Webhook + Code build starts an execution for every request, forged ones included (its Code node fails
-them afterwards); the trigger refuses them with 401 before any execution and drops duplicates.
+The Webhook + Code builds start an execution for every request, forged ones included (the Code node fails
+them afterwards); the trigger refuses them with 401 before any execution, and acknowledges a repeat it has
+handled without starting one. n8n's Remove Duplicates node reads, changes and writes back its row in n8n's
+processed-data store with nothing serialising executions that run at once, so one can erase another's
+record; the trigger makes one node's calls one at a time and looks its claims up again.
 
-The trigger's own step in each execution (its execute(): the claim in n8n's processed-data store under a
-per-node lock, then the routing), as n8n records it, and the node's row in n8n's \`processed_data\` table,
-which n8n reads and rewrites whole for every claim (claims waiting for the lock are made together). With 20
-callbacks at a time the step time is mostly waiting for n8n's thread and database; one at a time it is the
-step's own cost:
+The trigger's own step in each execution (its execute(): the claim in n8n's processed-data store, one call
+of the node at a time, then the routing), as n8n records it, and the node's row in n8n's \`processed_data\`
+table, which n8n reads and rewrites whole for every call (claims waiting for a call are made together in the
+next; the look-up of a claim, a few hundred ms later, rides along with the next call or makes its own, and
+the execution does not wait for it). With 20 callbacks at a time the step time is mostly waiting for n8n's
+thread and database; one at a time it is the step's own cost:
 
 | Callbacks at a time, ledger | Step median ms | Step p99 ms | Runs | Stored row at the end (entries, bytes rewritten per claim) |
 | --- | --- | --- | --- | --- |

@@ -6,7 +6,13 @@
 // - signed callbacks through either webhook process run on a worker; forged ones start nothing;
 // - a copy of a delivery sent to the other webhook process a few seconds later starts nothing downstream;
 // - after restarting the webhook processes and the workers, re-sent deliveries start nothing;
-// - how many of N copies sent to both processes at the same moment ran twice (reported, not bounded);
+// - the first claims of a new trigger, made by both workers at the same moment, all run (n8n creates the
+//   node's row with an INSERT: one of two collides on the primary key and is made again);
+// - distinct deliveries claimed at the same moment by both workers stay claimed (n8n's store rewrites the
+//   node's whole row: a claim erased by the other worker's write is found missing and recorded again): a
+//   copy of each to the other webhook process later starts nothing;
+// - how many of N copies sent to both processes at the same moment ran twice, within the README's bound: only
+//   a delivery whose two copies were claimed by the two workers (in one process, claims are made one at a time);
 // - N copies sent to one process at the same moment run once each (why the README routes callbacks to one).
 // Run: npm run test:queue (bash test/queue/run.sh). Figures are printed at the end.
 import assert from 'node:assert/strict';
@@ -27,14 +33,21 @@ const { startRecorder } = require('../support/http-recorder.js');
 
 const SIMULTANEOUS = Number(process.env.QUEUE_SIMULTANEOUS ?? 20);
 const SEQUENTIAL = 5;
-const IDS = { checkout: 'queueCheckout01', fullFlow: 'queueFullFlow01', recorder: 'queueRecorder01' };
+/** Distinct deliveries claimed by both workers at once, each then copied to the other webhook process. */
+const DISTINCT = Number(process.env.QUEUE_DISTINCT ?? 60);
+/** New triggers whose first claims both workers make at the same moment. */
+const FRESH = 6;
+const IDS = { checkout: 'queueCheckout01', fullFlow: 'queueFullFlow01', recorder: 'queueRecorder01', race: 'queueRace01' };
+const FRESH_IDS = Array.from({ length: FRESH }, (_, i) => `queueFresh${String(i + 1).padStart(2, '0')}`);
 const RECORDER_WEBHOOK = randomUUID();
+const RACE_WEBHOOK = randomUUID();
+const FRESH_WEBHOOKS = FRESH_IDS.map(() => randomUUID());
 const say = (...args) => console.log('[queue]', ...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_800_000 }, () => {
 	const suiteStarted = Date.now();
-	const figures = { startMs: {}, restartMs: {}, memoryMb: {}, simultaneous: undefined };
+	const figures = { startMs: {}, restartMs: {}, memoryMb: {}, simultaneous: undefined, firstClaims: undefined, distinct: undefined };
 	let pg;
 	let redis;
 	let sandbox;
@@ -48,6 +61,13 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 	const notes = (order) => recorder.requests.filter((r) => r.path === `/api/orders/${order}/notes`).map((r) => r.json);
 	const recorded = () => recorder.requests.filter((r) => r.path === `/executions/${IDS.recorder}`).map((r) => r.json);
 	const runsOf = (uuid, since = 0) => recorded().slice(since).filter((item) => item?.uuid === uuid).length;
+	const triggerUrl = (proc, webhookId) => `${cluster.url(proc)}/webhook/${webhookId}/callback`;
+	/** The items a trigger workflow other than the recorder posted, by workflow id. */
+	const itemsOf = (workflowId) => recorder.requests.filter((r) => r.path === `/executions/${workflowId}`).map((r) => r.json);
+	/** Sums a number the workers logged, over the lines matching `pattern` (first group), since `from` per worker. */
+	const workerCount = (pattern, from = {}) =>
+		cluster.workers.reduce((sum, w) => sum + [...cluster.log_(w.name).slice(from[w.name] ?? 0).matchAll(pattern)].reduce((n, m) => n + Number(m[1] ?? 1), 0), 0);
+	const workerLogMarks = () => Object.fromEntries(cluster.workers.map((w) => [w.name, cluster.log_(w.name).length]));
 
 	async function waitFor(what, probe, timeoutMs = 120_000) {
 		const deadline = Date.now() + timeoutMs;
@@ -130,8 +150,12 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		const fullFlowWf = loadExample(EXAMPLES.fullFlow, { n8nUrl: balancer.url, shopUrl: recorder.baseUrl, id: IDS.fullFlow });
 		fullFlowId = fullFlowWf.nodes.find((n) => n.type.endsWith('.inbankSmartRentTrigger')).webhookId;
 		const recorderWf = triggerWorkflow(IDS.recorder, RECORDER_WEBHOOK, {}, recorder.baseUrl, CREDENTIAL);
-		await cluster.importWorkflows([checkoutWf, fullFlowWf, recorderWf]);
-		for (const id of Object.values(IDS)) await cluster.publish(id);
+		// The recorder also says which execution ran each item (and so, from the workers' logs, which worker).
+		recorderWf.nodes[1].parameters.jsonBody = '={{ JSON.stringify(Object.assign({}, $json, { executionId: $execution.id })) }}';
+		const raceWf = triggerWorkflow(IDS.race, RACE_WEBHOOK, {}, recorder.baseUrl, CREDENTIAL);
+		const freshWfs = FRESH_IDS.map((id, i) => triggerWorkflow(id, FRESH_WEBHOOKS[i], {}, recorder.baseUrl, CREDENTIAL));
+		await cluster.importWorkflows([checkoutWf, fullFlowWf, recorderWf, raceWf, ...freshWfs]);
+		for (const id of [...Object.values(IDS), ...FRESH_IDS]) await cluster.publish(id);
 		figures.importMs = Date.now() - setupStarted;
 
 		const started = Date.now();
@@ -236,6 +260,56 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		assert.equal(recorder.requests.length, notesBefore);
 	});
 
+	it(`the first claims of ${FRESH} new triggers, made by both workers at the same moment, all run`, async () => {
+		// n8n creates a node's row in its processed-data table with an INSERT when it finds none: two workers
+		// making the first claim at once collide on the table's primary key; the trigger claims again.
+		const marks = workerLogMarks();
+		const mark = await cluster.lastExecutionId();
+		const keys = FRESH_IDS.map(() => Array.from({ length: 4 }, () => ({ uuid: randomUUID(), status: 'granted' })));
+		for (const [i, batch] of keys.entries()) {
+			const answers = await Promise.all(batch.map((k, j) => post(triggerUrl(j % 2 ? 'webhook2' : 'webhook1', FRESH_WEBHOOKS[i]), delivery(k.uuid, k.status))));
+			assert.ok(answers.every((status) => status === 200), `${answers}`);
+		}
+		await waitFor('every first claim to run', () => FRESH_IDS.every((id, i) => keys[i].every((k) => itemsOf(id).some((item) => item?.uuid === k.uuid))), 120_000);
+		await sleep(5_000);
+		const runs = await cluster.executions({ afterId: mark });
+		const failed = runs.filter((e) => FRESH_IDS.includes(e.workflowId) && e.status !== 'success');
+		const twice = FRESH_IDS.reduce((n, id, i) => n + keys[i].filter((k) => itemsOf(id).filter((item) => item?.uuid === k.uuid).length > 1).length, 0);
+		const conflicts = workerCount(/another process created this trigger's row/g, marks);
+		figures.firstClaims = { triggers: FRESH, deliveries: FRESH * 4, conflictsClaimedAgain: conflicts, failedExecutions: failed.length, ranTwice: twice };
+		say(`first claims of ${FRESH} new triggers (4 at once each, both processes): ${conflicts} primary-key collisions claimed again; ${failed.length} executions failed; ${twice} ran twice`);
+		assert.deepEqual(failed, [], 'an execution failed on its first claim');
+		assert.equal(twice, 0);
+	});
+
+	it(`${DISTINCT} distinct deliveries claimed at the same moment by both workers stay claimed: a later copy of each to the other webhook process starts nothing`, async () => {
+		const marks = workerLogMarks();
+		const keys = Array.from({ length: DISTINCT }, (_, i) => ({ uuid: randomUUID(), status: 'completed', first: i % 2 ? 'webhook2' : 'webhook1' }));
+		for (const k of keys) k.body = delivery(k.uuid, k.status);
+		// Ten at a time, five to each webhook process: the workers' claims overlap.
+		for (let i = 0; i < keys.length; i += 10) {
+			const answers = await Promise.all(keys.slice(i, i + 10).map((k) => post(triggerUrl(k.first, RACE_WEBHOOK), k.body)));
+			assert.ok(answers.every((status) => status === 200), `${answers}`);
+		}
+		const count = (k) => itemsOf(IDS.race).filter((item) => item?.uuid === k.uuid).length;
+		await waitFor('every delivery to run', () => keys.every((k) => count(k) >= 1), 120_000);
+		// Look-ups of the claims are due within a second or two.
+		await sleep(8_000);
+		const repaired = workerCount(/(\d+) claimed deliveries had been erased/g, marks);
+		const before = keys.map(count);
+		// The copy goes to the webhook process that has not seen the delivery, so that it reaches n8n's store.
+		for (let i = 0; i < keys.length; i += 10) {
+			const answers = await Promise.all(keys.slice(i, i + 10).map((k) => post(triggerUrl(k.first === 'webhook1' ? 'webhook2' : 'webhook1', RACE_WEBHOOK), k.body)));
+			assert.ok(answers.every((status) => status === 200), `${answers}`);
+		}
+		await sleep(10_000);
+		const reran = keys.filter((k, i) => count(k) > before[i]).length;
+		figures.distinct = { deliveries: DISTINCT, erasedAndRecordedAgain: repaired, firstRunTwice: before.filter((n) => n > 1).length, copyRanAgain: reran };
+		say(`${DISTINCT} distinct deliveries at once on both workers: ${repaired} claims erased by the other worker's write and recorded again; later copies to the other process ran again: ${reran} of ${DISTINCT}`);
+		assert.equal(before.filter((n) => n !== 1).length, 0, `distinct deliveries ran ${before}`);
+		assert.equal(reran, 0, `${reran} of ${DISTINCT} handled deliveries ran again when a copy reached the other webhook process`);
+	});
+
 	/** Deliveries of the sequential test, re-sent after the restart. */
 	const sent = [];
 
@@ -306,7 +380,7 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		assert.deepEqual(downstream, [], 'deliveries already handled before the restart ran again');
 	});
 
-	it(`reports how many of ${SIMULTANEOUS} copies sent to both webhook processes at the same moment ran twice`, async () => {
+	it(`of ${SIMULTANEOUS} copies sent to both webhook processes at the same moment, only those claimed by both workers run twice (the README's bound)`, async () => {
 		const since = recorded().length;
 		const keys = Array.from({ length: SIMULTANEOUS }, () => ({ uuid: randomUUID(), status: 'completed' }));
 		const answers = [];
@@ -320,10 +394,19 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		await waitFor('every key to run at least once', () => keys.every((k) => runsOf(k.uuid, since) >= 1), 120_000);
 		await sleep(10_000);
 		const counts = keys.map((k) => runsOf(k.uuid, since));
-		const twice = counts.filter((c) => c === 2).length;
-		figures.simultaneous = { copies: SIMULTANEOUS, ranTwice: twice };
-		say(`simultaneous copies: ${twice} of ${SIMULTANEOUS} ran twice`);
+		const twice = keys.filter((_, i) => counts[i] === 2);
+		// Which worker ran each of the two runs of a delivery that ran twice.
+		const ids = twice.map((k) => recorded().slice(since).filter((item) => item?.uuid === k.uuid).map((item) => String(item.executionId)));
+		const byWorker = await waitFor('the workers to log the executions', () => {
+			const map = cluster.finishedBy();
+			return ids.flat().every((id) => map.has(id)) ? map : undefined;
+		}, 30_000);
+		const sameWorker = ids.filter(([a, b]) => byWorker.get(a) === byWorker.get(b));
+		figures.simultaneous = { copies: SIMULTANEOUS, ranTwice: twice.length, ranTwiceInOneWorker: sameWorker.length };
+		say(`simultaneous copies: ${twice.length} of ${SIMULTANEOUS} ran twice, each on both workers (${sameWorker.length} twice in one worker)`);
 		assert.ok(counts.every((c) => c >= 1 && c <= 2), `each key ran once or twice: ${counts}`);
+		// The README's bound: twice only across the two workers, never within one.
+		assert.deepEqual(sameWorker, [], `ran twice within one worker: executions ${JSON.stringify(sameWorker)}`);
 	});
 
 	it(`${SIMULTANEOUS} copies sent to ONE webhook process at the same moment run once each (the README's advice)`, async () => {

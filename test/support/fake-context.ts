@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -14,6 +13,9 @@ import { NodeHelpers, sleep } from 'n8n-workflow';
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
 import { n8nHttpRequestWithAuthentication } from './engine';
+import { FakeProcessedData } from './processed-data';
+
+export { FakeProcessedData };
 
 /**
  * An IExecuteFunctions that behaves as n8n's does for what this package uses: parameters with the
@@ -212,68 +214,6 @@ function asStoredInWorkflow(perItem: INodeParameters[]): INodeParameters {
 }
 
 /**
- * n8n's processed-data store as its DeduplicationHelper keeps it in `entries` mode (n8n 2.41.1
- * packages/cli/src/deduplication/deduplication-helper.ts): one row per workflow + node, the md5
- * (base64) of each key, the oldest dropped beyond maxEntries, and a read-modify-write with the
- * database's await between the read and the write. Share one instance between contexts to stand in
- * for n8n's database across calls, restarts and processes.
- */
-export class FakeProcessedData {
-	readonly rows = new Map<string, { mode: string; data: string[] }>();
-	/** Serialised row sizes of every write, as n8n would send them to its database. */
-	readonly writes: number[] = [];
-	/** Makes the next calls throw, as a database that cannot be reached. */
-	failNext = 0;
-	constructor(private readonly latencyMs = 1) {}
-
-	helpers(workflowId: string, nodeId: string) {
-		const rowKey = `${workflowId}:n:${nodeId}`;
-		const hash = (value: string | number) => createHash('md5').update(String(value)).digest('base64');
-		const pause = async () => await sleep(this.latencyMs);
-		return {
-			checkProcessedAndRecord: async (items: Array<string | number>, scope: string, options: { mode: string; maxEntries?: number }) => {
-				if (scope !== 'node' || options.mode !== 'entries') throw new Error(`unexpected scope ${scope} / mode ${options.mode}`);
-				if (this.failNext > 0) {
-					this.failNext--;
-					throw new Error('SQLITE_BUSY: database is locked');
-				}
-				const stored = this.rows.get(rowKey);
-				if (this.latencyMs > 0) await pause();
-				const row = stored ? { mode: stored.mode, data: [...stored.data] } : { mode: options.mode, data: [] as string[] };
-				if (row.mode !== options.mode) throw new Error('incompatible mode');
-				const seen = new Set(row.data);
-				const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
-				for (const item of items) {
-					if (seen.has(hash(item))) result.processed.push(item);
-					else {
-						result.new.push(item);
-						row.data.push(hash(item));
-						seen.add(hash(item));
-					}
-				}
-				if (options.maxEntries) row.data.splice(0, row.data.length - options.maxEntries);
-				if (this.latencyMs > 0) await pause();
-				this.rows.set(rowKey, row);
-				this.writes.push(JSON.stringify(row).length);
-				return result;
-			},
-			removeProcessed: async (items: Array<string | number>) => {
-				const stored = this.rows.get(rowKey);
-				if (!stored) return;
-				await pause();
-				const row = { mode: stored.mode, data: stored.data.filter((entry) => !items.map(hash).includes(entry)) };
-				this.rows.set(rowKey, row);
-				this.writes.push(JSON.stringify(row).length);
-			},
-		};
-	}
-
-	entries(workflowId = 'wf-1', nodeId = 'trigger-under-test'): number {
-		return this.rows.get(`${workflowId}:n:${nodeId}`)?.data.length ?? 0;
-	}
-}
-
-/**
  * The IExecuteFunctions n8n gives the trigger's execute() step: the items its webhook emitted as
  * input, the same node (id, parameters with n8n's defaults), the execution's static data and
  * n8n's processed-data helpers (`processedData: 'missing'` for an n8n without them).
@@ -284,7 +224,7 @@ export function fakeTriggerExecuteContext(opts: {
 	items: INodeExecutionData[];
 	processedData: FakeProcessedData | 'missing';
 	staticData?: IDataObject;
-	mode?: 'webhook' | 'manual';
+	mode?: 'webhook' | 'manual' | 'retry';
 	workflowId?: string;
 	typeVersion?: number;
 }): { context: IExecuteFunctions; logs: string[]; staticData: IDataObject } {

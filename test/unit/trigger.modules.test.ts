@@ -1,6 +1,4 @@
-import { sleep } from 'n8n-workflow';
-
-import { deliveryKey, nodeMemory, PENDING_MS, withLock } from '../../nodes/InbankSmartRentTrigger/ledger';
+import { deliveryKey, nodeMemory, PENDING_MS } from '../../nodes/InbankSmartRentTrigger/ledger';
 import { quote } from '../../nodes/InbankSmartRentTrigger/quote';
 import { MAX_CALLBACK_BYTES, parseCallback } from '../../nodes/InbankSmartRentTrigger/parse';
 import {
@@ -251,20 +249,6 @@ describe('delivery ledger (this process’s memory)', () => {
 		expect(memory.state(deliveryKey('u-50', 'granted'), now + 200)).toBe('handled');
 		memory.forget(deliveryKey('u-50', 'granted'));
 		expect(memory.state(deliveryKey('u-50', 'granted'), now + 200)).toBeUndefined();
-	});
-
-	it('the lock runs work for one scope one at a time, in order, and goes on after a failure', async () => {
-		const order: string[] = [];
-		const step = (name: string, ms: number, fail = false) =>
-			withLock('modules:lock', async () => {
-				order.push(`${name}+`);
-				await sleep(ms);
-				order.push(`${name}-`);
-				if (fail) throw new Error(name);
-			});
-		const results = await Promise.allSettled([step('a', 20), step('b', 1, true), step('c', 5)]);
-		expect(order).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
-		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
 	});
 });
 

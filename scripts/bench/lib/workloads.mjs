@@ -121,8 +121,23 @@ return [{ json: { uuid, status } }];`.replace('KEY', KEY);
 const noop = (x) => ({ id: `noop${x}`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
 
 /**
- * The published workflow that takes signed callbacks: `trigger` (Inbank Smart Rent Trigger → No-op) or
- * `webhook` (Webhook node → Code node checking the same HMAC → No-op, what a user builds without this package).
+ * n8n's Remove Duplicates node keeping what it has seen across executions in n8n's processed-data store,
+ * keyed as the trigger keys a delivery (session uuid + status), at its defaults (node scope, 10,000 kept).
+ */
+const removeDuplicates = {
+	id: 'd',
+	name: 'Remove Duplicates',
+	type: 'n8n-nodes-base.removeDuplicates',
+	typeVersion: 2,
+	position: [500, 0],
+	parameters: { operation: 'removeItemsSeenInPreviousExecutions', dedupeValue: '={{ $json.uuid + "/" + $json.status }}', options: {} },
+};
+
+/**
+ * The published workflow that takes signed callbacks: `trigger` (Inbank Smart Rent Trigger → No-op),
+ * `webhook` (Webhook node → Code node checking the same HMAC → No-op, what a user builds without this package)
+ * or `dedupe` (the same with n8n's Remove Duplicates before the No-op: what a user builds for the trigger's
+ * guarantee that a repeated delivery does not run again).
  */
 export function callbackWorkflow(which, id, webhookId, { triggerParameters = {} } = {}) {
 	if (which === 'trigger') {
@@ -138,6 +153,7 @@ export function callbackWorkflow(which, id, webhookId, { triggerParameters = {} 
 			connections: { Trigger: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 		};
 	}
+	const dedupe = which === 'dedupe';
 	return {
 		id,
 		name: id,
@@ -146,19 +162,23 @@ export function callbackWorkflow(which, id, webhookId, { triggerParameters = {} 
 		nodes: [
 			{ id: 'w', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: webhookId, responseMode: 'onReceived', options: {} } },
 			{ id: 'c', name: 'Verify HMAC', type: 'n8n-nodes-base.code', typeVersion: 2, position: [250, 0], parameters: { mode: 'runOnceForAllItems', jsCode: HMAC_CODE } },
-			noop(500),
+			...(dedupe ? [removeDuplicates, noop(750)] : [noop(500)]),
 		],
-		connections: { Webhook: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] }, 'Verify HMAC': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		connections: {
+			Webhook: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] },
+			'Verify HMAC': { main: [[{ node: dedupe ? 'Remove Duplicates' : 'Done', type: 'main', index: 0 }]] },
+			...(dedupe ? { 'Remove Duplicates': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } } : {}),
+		},
 	};
 }
 
 /** The production URL path of that workflow's webhook. */
 export const callbackPath = (which, webhookId) => (which === 'trigger' ? `${webhookId}/callback` : webhookId);
 
-/** A fresh signed callback (a new session uuid, status granted) as Inbank's form body. */
-export function signedCallback() {
+/** A freshly signed callback (by default for a new session uuid, status granted) as Inbank's form body. */
+export function signedCallback(uuid = randomUUID()) {
 	const timestamp = String(Math.floor(Date.now() / 1000));
-	const message = JSON.stringify({ uuid: randomUUID(), status: 'granted' });
+	const message = JSON.stringify({ uuid, status: 'granted' });
 	const hmac = createHmac('sha512', KEY).update(`${timestamp}.${message}`).digest('hex');
 	return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ hmac, timestamp, message }) };
 }
