@@ -9,7 +9,7 @@ import type {
 	INodeType,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { NodeHelpers, sleep } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
 import { n8nHttpRequestWithAuthentication } from './engine';
