@@ -238,7 +238,7 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		say(`2 full flows (4 callback executions): per worker ${JSON.stringify(where)}`);
 	});
 
-	it('forged, tampered, stale, future and unsigned callbacks through either process start nothing', async () => {
+	it('forged, tampered, future and unsigned callbacks through either process are refused; a stale signed copy of a handled status runs nothing', async () => {
 		const session = (await control('GET', '/sessions')).find((s) => s.status === 'completed');
 		const mark = await cluster.lastExecutionId();
 		const notesBefore = recorder.requests.length;
@@ -250,13 +250,19 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 			}
 		}
 		// Refused before any execution: 401 for a bad or missing signature, 400 when the fields are incomplete.
+		// A correctly signed but stale copy is checked against Inbank's record instead (Verify Then Fetch is on):
+		// the record confirms it, so it is answered 200, and the duplicate check stops it (the order was handled).
+		const refused = answers.filter(([, variant]) => variant !== 'stale');
 		assert.ok(
-			answers.every(([, , status]) => status === 401 || status === 400),
+			refused.every(([, , status]) => status === 401 || status === 400),
 			JSON.stringify(answers),
 		);
-		assert.equal(answers.filter(([, variant]) => variant !== 'unsigned').every(([, , status]) => status === 401), true, JSON.stringify(answers));
+		assert.equal(refused.filter(([, variant]) => variant !== 'unsigned').every(([, , status]) => status === 401), true, JSON.stringify(answers));
+		assert.ok(answers.filter(([, variant]) => variant === 'stale').every(([, , status]) => status === 200), JSON.stringify(answers));
 		await sleep(3000);
-		assert.deepEqual(await cluster.executions({ afterId: mark }), []);
+		// A stale copy may start an execution whose claim finds the delivery handled: it emits nothing.
+		const runs = await cluster.executions({ afterId: mark });
+		assert.ok(runs.length <= 2 && runs.every((run) => run.status === 'success'), JSON.stringify(runs));
 		assert.equal(recorder.requests.length, notesBefore);
 	});
 
