@@ -115,7 +115,7 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 		assert.match(JSON.stringify(nodeError(missing.execution, 'Get asset conditions')), /HTTP 404.*ASSET_MODEL_NOT_FOUND/);
 		const period = await n8n.execute('sbxRefusals0002');
 		assert.equal(period.ok, false);
-		assert.match(JSON.stringify(nodeError(period.execution, 'Calculate rent')), /HTTP 400\): period must be one of 12, 24, 36 for this product/);
+		assert.match(JSON.stringify(nodeError(period.execution, 'Calculate rent')), /HTTP 400\): \\"period must be one of 12, 24, 36 for this product\\"/);
 		assert.equal(n8n.log().includes(DEFAULT_SHOP.apiKey), false);
 	});
 });
