@@ -49,13 +49,7 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		redirector = await startRecorder((request) => ({ status: 302, headers: { location: `${elsewhere.baseUrl}${request.url}` } }));
 		n8n = await N8n.create();
 		await n8n.start();
-		const res = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			headers: headers(),
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' }),
-		});
-		assert.equal(res.status, 200, await res.text());
-		cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
 	});
 	after(async () => {
 		await n8n?.stop();

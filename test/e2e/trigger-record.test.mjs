@@ -83,13 +83,7 @@ describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_
 		await n8n.start();
 		// n8n registers production webhooks just after it is ready: wait until each answers (400: empty callback).
 		for (const workflow of ['signed', 'none', 'token']) assert.equal((await n8n.webhook(`${WORKFLOWS[workflow].webhookId}/callback`, { method: 'GET' })).status, 400);
-		const res = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': 'inbank-e2e' },
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' }),
-		});
-		assert.equal(res.status, 200, await res.text());
-		cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
 	});
 
 	after(async () => {

@@ -74,13 +74,7 @@ describe('a failed claim, retried from n8n', { timeout: 600_000 }, () => {
 		// A row n8n's store cannot use for the trigger (another mode): every claim of the node fails.
 		await sql(n8n, 'INSERT INTO processed_data (workflowId, context, value) VALUES (?, ?, ?)', [WORKFLOW, CONTEXT, JSON.stringify({ mode: 'latestIncrementalKey', data: 1 })]);
 		await n8n.start();
-		const res = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			headers: headers(),
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' }),
-		});
-		assert.equal(res.status, 200, await res.text());
-		cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
 	});
 
 	after(async () => {
