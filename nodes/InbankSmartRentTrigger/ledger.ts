@@ -195,12 +195,31 @@ class NodeClaims {
 	private waiting: Request[] = [];
 	private checks: Check[] = [];
 	private busy = false;
+	/**
+	 * The keys this process has claimed, oldest first, at most `limit`. Another process's write can erase
+	 * a claim before its look-up is due; a copy claimed here in the meantime would find the store without
+	 * it. Remembering our own claims keeps that copy from running a second time in this process.
+	 */
+	private readonly claimedHere = new Map<string, true>();
+	private limit = DEFAULT_REMEMBERED;
 
-	async claim(keys: string[], call: StoreCall, logger: Logger): Promise<StoreAnswer> {
+	async claim(keys: string[], call: StoreCall, logger: Logger, limit: number): Promise<StoreAnswer> {
+		this.limit = limit;
 		return await new Promise<StoreAnswer>((resolve, reject) => {
 			this.waiting.push({ keys, call, logger, resolve, reject });
 			this.kick();
 		});
+	}
+
+	private rememberClaimed(keys: Iterable<string>): void {
+		for (const key of keys) {
+			this.claimedHere.delete(key);
+			this.claimedHere.set(key, true);
+		}
+		for (const oldest of this.claimedHere.keys()) {
+			if (this.claimedHere.size <= this.limit) break;
+			this.claimedHere.delete(oldest);
+		}
 	}
 
 	private kick(): void {
@@ -248,9 +267,22 @@ class NodeClaims {
 				this.settleChecks(due, fresh, storeMs);
 				for (const request of claims) {
 					const mine = new Set<string>();
-					for (const key of request.keys) if (fresh.delete(key)) mine.add(key);
+					const erased: string[] = [];
+					for (const key of request.keys) {
+						if (!fresh.delete(key)) continue;
+						if (this.claimedHere.has(key)) erased.push(key);
+						else mine.add(key);
+					}
+					this.rememberClaimed(mine);
 					request.resolve({ fresh: mine, storeMs });
 					if (mine.size > 0) this.checkLater([...mine], storeMs, 1, request.call, request.logger);
+					if (erased.length > 0) {
+						// Claimed here before, missing from the store: erased by another process, recorded again now.
+						request.logger.warn(
+							`Inbank Smart Rent Trigger: ${erased.length} deliveries claimed by this process had been erased from n8n's processed-data store by another process writing the same row at the same moment; recorded again, and this copy starts nothing`,
+						);
+						this.checkLater(erased, storeMs, 1, request.call, request.logger);
+					}
 				}
 			}
 		} finally {
@@ -319,7 +351,7 @@ export async function claimDeliveries(context: IExecuteFunctions, scope: string,
 				return await once(all);
 			}
 		};
-		const { fresh } = await claimsOf(scope).claim(keys, call, context.logger);
+		const { fresh } = await claimsOf(scope).claim(keys, call, context.logger, limit);
 		return { fresh, store: 'processedData' };
 	}
 	// n8n without processed data: the execution's static data, which n8n saves after the run. One process

@@ -86,6 +86,27 @@ describe('two processes claiming at the same moment', () => {
 		expect(copies.map(emitted)).toEqual([0, 0]);
 	});
 
+	it('a copy claimed in the same process before the erased claim is looked up again starts nothing (never twice within one process)', async () => {
+		const store = new FakeProcessedData(5);
+		const [a, b] = [await startProcess(), await startProcess()];
+		execute(a, store, 'seed-2');
+		await jest.advanceTimersByTimeAsync(1_000);
+
+		const first = [execute(a, store, 'same-1'), execute(b, store, 'same-2')];
+		await jest.advanceTimersByTimeAsync(60);
+		expect(first.map(emitted)).toEqual([1, 1]);
+		expect([held(store, 'same-1'), held(store, 'same-2')].filter(Boolean)).toHaveLength(1);
+
+		// Copies reach the process that ran each, before any look-up is due (250 ms at the soonest).
+		const copies = [execute(a, store, 'same-1')];
+		await jest.advanceTimersByTimeAsync(40);
+		copies.push(execute(b, store, 'same-2'));
+		await jest.advanceTimersByTimeAsync(40);
+		expect(copies.map(emitted)).toEqual([0, 0]);
+		expect([held(store, 'same-1'), held(store, 'same-2')]).toEqual([true, true]);
+		expect([...copies[0].logs, ...copies[1].logs].join('\n')).toMatch(/1 deliveries claimed by this process had been erased .*; recorded again, and this copy starts nothing/);
+	});
+
 	it('the very first claims of a trigger collide on the table’s primary key: the loser claims again and both run', async () => {
 		const store = new FakeProcessedData(5);
 		const [a, b] = [await startProcess(), await startProcess()];
