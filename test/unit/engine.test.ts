@@ -217,6 +217,22 @@ describe('operations through the real engine against a recorded HTTP server', ()
 		]);
 	});
 
+	it('n8n-core takes the credential handed to its request helper (credentialsDecrypted) and loads it once per run, not per request', async () => {
+		let loads = 0;
+		const data = credentials(server.baseUrl);
+		const counted = new Proxy({ inbankApi: data }, { get: (target, key: string) => (key === 'inbankApi' && loads++, target[key as 'inbankApi']) });
+		const run = await runWorkflow({
+			nodes: [{ id: '1', name: 'Create', type: TYPE, typeVersion: 1, position: [0, 0], parameters: createFields, credentials: { inbankApi: { id: '1', name: 'Inbank' } } }],
+			nodeTypes: { [TYPE]: inbank },
+			credentialTypes: [new InbankApi()],
+			credentials: counted,
+			items: [{ json: { i: 1 } }, { json: { i: 2 } }, { json: { i: 3 } }],
+		});
+		expect(resultOf(run, 'Create').error).toBeUndefined();
+		expect(server.requests).toHaveLength(3);
+		expect(loads).toBe(1);
+	});
+
 	it('Activate contract with Contract UUID at its default reads each item', async () => {
 		const { items, error } = await runNode('Activate contract', { resource: 'contract', operation: 'activate', productCode: 'smart_rent_ee' }, [
 			{ json: { creditContractUuid: '9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e' } },

@@ -1,4 +1,5 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
 import { retriesOption } from '../../nodes/InbankSmartRent/actions/shared/options';
@@ -342,7 +343,23 @@ describe('6. text from the answer is quoted, cut and escaped in errors', () => {
 	});
 });
 
-describe('7. Lithuania: Inbank publishes no host, so the key goes only to the Base URL Inbank gave the shop', () => {
+describe('7. n8n rewrites an error message that names a network error code; ours are kept', () => {
+	it('Inbank’s message naming ETIMEDOUT stays in the error, where NodeApiError alone would replace it', async () => {
+		// n8n-workflow's NodeApiError swaps a message containing ECONNREFUSED, ETIMEDOUT, … for its own
+		// generic sentence; errors.ts sets the message again after constructing the error.
+		const generic = new NodeApiError(
+			{ id: '1', name: 'Inbank', type: TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+			{ httpCode: '504' },
+			{ message: 'Inbank had a server error (HTTP 504): "upstream ETIMEDOUT"', httpCode: '504' },
+		);
+		expect(generic.message).not.toContain('upstream');
+		answers = [{ status: 504, body: { message: 'upstream ETIMEDOUT' } }];
+		const { error } = await run({ ...GET_SESSION, options: { retries: 0 } });
+		expect(error?.message).toBe('Inbank had a server error (HTTP 504): "upstream ETIMEDOUT"');
+	});
+});
+
+describe('8. Lithuania: Inbank publishes no host, so the key goes only to the Base URL Inbank gave the shop', () => {
 	it.each([
 		['Get POS session', GET_SESSION],
 		['Create POS session', CREATE()],

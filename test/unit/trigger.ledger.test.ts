@@ -183,3 +183,31 @@ describe('a retried execution', () => {
 		expect(retried.logs.join('\n')).toContain(`completed for session "${uuidOf('retry-1')}" was claimed before; emitted again because this execution is a retry`);
 	});
 });
+
+describe('the claim as n8n-core hands it to its processed-data store', () => {
+	it('scope "node" with the node itself (its id) and the workflow: the store keys the row by them, not by the node’s name', async () => {
+		jest.useRealTimers();
+		const { DataDeduplicationService } = jest.requireActual('n8n-core');
+		const { runWorkflow } = jest.requireActual('../support/engine');
+		const { InbankSmartRentTrigger } = jest.requireActual('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
+		const calls: Array<{ scope: string; nodeId: string; nodeName: string; workflowId: string }> = [];
+		const held = new Set<string>();
+		await DataDeduplicationService.init({
+			async checkProcessedAndRecord(items: string[], scope: string, context: { node: { id: string; name: string }; workflow: { id: string } }) {
+				calls.push({ scope, nodeId: context.node.id, nodeName: context.node.name, workflowId: context.workflow.id });
+				const fresh = items.filter((item) => !held.has(item));
+				for (const item of fresh) held.add(item);
+				return { new: fresh, processed: items.filter((item) => !fresh.includes(item)) };
+			},
+		});
+		const TYPE = 'n8n-nodes-inbank.inbankSmartRentTrigger';
+		const run = await runWorkflow({
+			nodes: [{ id: 'trigger-node-id', name: 'Renamed trigger', type: TYPE, typeVersion: 1.2, position: [0, 0], parameters: { fetchSession: false } }],
+			nodeTypes: { [TYPE]: new InbankSmartRentTrigger() },
+			items: [{ json: { uuid: uuidOf('engine'), status: 'completed' } }],
+			mode: 'webhook',
+		});
+		expect(run.data.resultData.runData['Renamed trigger'][0].data.main[0]).toHaveLength(1);
+		expect(calls[0]).toEqual({ scope: 'node', nodeId: 'trigger-node-id', nodeName: 'Renamed trigger', workflowId: 'engine-test' });
+	});
+});
