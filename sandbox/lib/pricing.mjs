@@ -7,7 +7,7 @@ export const VAT = { ee: 0.24, lv: 0.21, lt: 0.21, pl: 0.23, cz: 0.21 };
 export const round2 = (n) => Math.round((n + Number.EPSILON) * 100) / 100;
 
 /**
- * Inbank's demo amounts (api-facts.md): positive 0–500 and from 1426, negative 1001–1100. Anything
+ * Inbank's demo amounts (its documentation's demo environment): positive 0–500 and from 1426, negative 1001–1100. Anything
  * else is left to the customer's button on the decision page.
  */
 export function demoDecision(amount) {

@@ -140,7 +140,7 @@ function activate(sb, shop, _p, _req, contract) {
 }
 
 // ---- the route table -----------------------------------------------------------------------------
-// Paths as api-facts.md lists them: contracts under the shop (get, merchant approval, cancel) and
+// Paths as Inbank's documentation gives them: contracts under the shop (get, merchant approval, cancel) and
 // under rental/products/{productCode} (get, asset identifiers, activation).
 const rental = ['rental', 'products', ':productCode'];
 const ROUTES = [

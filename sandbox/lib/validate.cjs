@@ -1,6 +1,6 @@
 'use strict';
-// Request validation as Inbank documents it (/work/shared/inbank/pos-session-initiation.md and
-// api-facts.md), written independently of the node's own schema so that each checks the other.
+// Request validation as Inbank's partner API documentation (docs.inbank.eu) describes it, written
+// independently of the node's own schema so that each checks the other.
 // Every check returns a list of { field, message } problems; an empty list means valid.
 //
 // CommonJS on purpose: the node's jest suites (test/unit/property.test.ts) load this file to hold the
@@ -13,7 +13,7 @@
 // ignored because v3's full field list is not public.
 const { isIP } = require('node:net');
 
-/** Category codes Inbank lists (api-facts.md); more can be agreed with a shop (extraCategoryCodes). */
+/** Category codes Inbank's documentation lists; more can be agreed with a shop (extraCategoryCodes). */
 const CATEGORY_CODES = ['phone', 'tablet', 'computer', 'watch', 'add_on', 'copying_fee', 'shipping_fee'];
 /** "copying_fee (is applicable for only Latvia)". */
 const LATVIA_ONLY = new Set(['copying_fee']);
@@ -27,7 +27,7 @@ const KEYS = {
 	merchant: ['merchantOrderReference', 'merchantDomainName'],
 	rentalApplicationData: ['insuranceUsed', 'grossCampaignDiscount', 'grossTradeInAmount', 'assets', 'period'],
 	asset: ['type', 'modelId', 'modelName', 'categoryCode', 'netPrice'],
-	// The calculation's assets also take a gross price (api-facts.md); the session's do not.
+	// The calculation's assets also take a gross price (Inbank's documentation); the session's do not.
 	calculationAsset: ['type', 'modelId', 'modelName', 'categoryCode', 'netPrice', 'grossPrice'],
 	partnerUrls: ['returnUrl', 'cancelUrl', 'callbackUrl'],
 	calculation: ['period', 'insuranceUsed', 'assets', 'grossTradeInAmount', 'grossCampaignDiscount'],

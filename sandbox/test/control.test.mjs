@@ -239,8 +239,8 @@ describe('control API', () => {
 			assert.equal(status, 200);
 		});
 	});
-	// Issue 14 point 5: a web page in the developer's browser reaches 127.0.0.1 too (a cross-site form or
-	// fetch, or a name it rebinds to 127.0.0.1). Before the fix each of these was answered like a test's call.
+	// A web page in the developer's browser reaches 127.0.0.1 too (a cross-site form or fetch, or a name it
+	// rebinds to 127.0.0.1): the control API must not answer it as it answers a test.
 	describe('refuses what a web page could send', () => {
 		const port = () => t.sandbox.port;
 		const fault = JSON.stringify({ mode: 'status', status: 503 });

@@ -1,5 +1,5 @@
-// Counts how often n8n evaluates the trigger's outputs expression while it accepts callbacks (issue 13's
-// performance question): one published trigger workflow, a warm-up request, then BENCH_CALLBACKS signed
+// Counts how often n8n evaluates the trigger's outputs expression while it accepts callbacks (whether
+// the expression costs anything per callback): one published trigger workflow, a warm-up request, then BENCH_CALLBACKS signed
 // callbacks one at a time; prints the counts of the n8n process that answered them.
 // `node scripts/bench/count-outputs.mjs` (TRIGGER_PARAMETERS='{"routeByStatus":true}' to route;
 // E2E_N8N_VERSION=1.123.81 for n8n 1.x).

@@ -37,7 +37,7 @@ export const CREATE_PARAMETERS = {
 	},
 	purchaseDescription: 'Order 1001: Apple iPhone 15 on Smart Rent',
 	customerContactData: { contact: { email: 'mari.maasikas@example.com', mobile: '+37255555555' } },
-	// Top-level fields of Create since issue 13 (Fields mode), shown right under the description.
+	// Top-level fields of Create (Fields mode), shown right under the description.
 	purchaseReference: '1001',
 	callbackUrl: 'https://n8n.example.com/webhook/6f1c9a2e-4b7d-4e3a-9c51-0d2b8e7f6a13/callback',
 	partnerUrls: {

@@ -1,4 +1,4 @@
-// Issue 13: the editor as a merchant meets it (fields that guide, errors in the form's words).
+// The editor as a merchant meets it (fields that guide, errors in the form's words).
 import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod/v3';

@@ -7,7 +7,7 @@ import { fakeExecuteContext } from '../support/fake-context';
 import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../support/fixtures';
 import { startRecorder } from '../support/http-recorder';
 
-/** Odd values from Inbank and from the credential (issue 14, points 1–4). */
+/** Odd values from Inbank and from the credential. */
 
 type Recorder = Awaited<ReturnType<typeof startRecorder>>;
 type Answer = ReturnType<Parameters<typeof startRecorder>[0]>;

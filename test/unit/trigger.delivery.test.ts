@@ -7,7 +7,7 @@ import { startRecorder } from '../support/http-recorder';
 import { type Delivery, N8nProcess, ran, ranItems, signed, totalRuns } from '../support/trigger-n8n';
 
 /**
- * Issue 11, point by point: one execution per real status change, nothing lost, nothing forged, fail
+ * Delivery guarantees: one execution per real status change, nothing lost, nothing forged, fail
  * closed, through the trigger as n8n runs it (test/support/trigger-n8n.ts).
  */
 

@@ -5,7 +5,7 @@ import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/Inban
 import { SETUP_CALLOUT } from '../../nodes/InbankSmartRentTrigger/ui';
 import { runWorkflow } from '../support/engine';
 
-/** What a merchant sees of the trigger in n8n's editor (issue 13, point 6). */
+/** What a merchant sees of the trigger in n8n's editor. */
 
 const { description } = new InbankSmartRentTrigger();
 const property = (name: string): INodeProperties | undefined => description.properties.find((p) => p.name === name);
