@@ -63,7 +63,7 @@ export class InbankSmartRentTrigger implements INodeType {
 		group: ['trigger'],
 		// Not 1: on every request to a webhook node whose typeVersion is exactly 1, n8n (1.x and 2.x) evaluates
 		// the expression $parameter["options"]["binaryData"] while parsing the body, ≈ 10 ms of CPU per
-		// callback in n8n 2.x (see BENCHMARKS.md). Any version above 1 avoids it; 2 is the first.
+		// callback in n8n 2.x (see BENCHMARKS.md). Any version above 1 avoids it.
 		version: 2,
 		subtitle:
 			'={{ {"signature": "Signed callbacks", "urlToken": "Callbacks with a URL token", "none": "Unverified callbacks"}[$parameter["verification"]] ?? "Callbacks" }}',
