@@ -24,6 +24,7 @@ import {
 	readSession,
 	readSettings,
 	refuse,
+	REPLAY_WINDOW,
 	verifyCallback,
 } from './TriggerHelpers';
 import {
@@ -46,6 +47,9 @@ const STATUS_OPTIONS = [
 	{ name: 'Pending', value: 'pending', description: 'The application has started' },
 ];
 
+/** The Replay Window field offers what readSettings accepts. */
+const { min: MIN_REPLAY_WINDOW, max: MAX_REPLAY_WINDOW, default: DEFAULT_REPLAY_WINDOW } = REPLAY_WINDOW;
+
 /** The ledger of one trigger node: per workflow and node, test events apart from production. */
 function scopeOf(workflowId: string | undefined, nodeId: string, mode: string): string {
 	return `${workflowId ?? ''}:${nodeId}:${mode === 'manual' ? 'test' : 'live'}`;
@@ -57,15 +61,10 @@ export class InbankSmartRentTrigger implements INodeType {
 		name: 'inbankSmartRentTrigger',
 		icon: { light: 'file:inbank.svg', dark: 'file:inbank.dark.svg' },
 		group: ['trigger'],
-		// Versions above 1, never 1: n8n evaluates a legacy expression ($parameter.options.binaryData) on every
-		// request to a webhook node whose typeVersion is exactly 1 (webhook-helpers parseRequestBody, n8n
-		// 1.x and 2.x), in n8n 2.x's expression isolate: ≈ 10 ms of CPU per callback, measured. A workflow
-		// saved with typeVersion 1 still runs (n8n resolves an unversioned node for any typeVersion) and
-		// its log says to re-add the node.
-		// 1.2: with Route Each Status to Its Own Output, outputs for the selected statuses only. A 1.1 node
-		// keeps one output per status, so the connections of existing workflows stay on their statuses.
-		version: [1.1, 1.2],
-		defaultVersion: 1.2,
+		// Not 1: on every request to a webhook node whose typeVersion is exactly 1, n8n (1.x and 2.x) evaluates
+		// the expression $parameter["options"]["binaryData"] while parsing the body, ≈ 10 ms of CPU per
+		// callback in n8n 2.x (see BENCHMARKS.md). Any version above 1 avoids it.
+		version: 2,
 		subtitle:
 			'={{ {"signature": "Signed callbacks", "urlToken": "Callbacks with a URL token", "none": "Unverified callbacks"}[$parameter["verification"]] ?? "Callbacks" }}',
 		// n8n's nodes panel shows one entry for this package's two nodes, with the trigger's description
@@ -73,14 +72,13 @@ export class InbankSmartRentTrigger implements INodeType {
 		description: COMBINED_DESCRIPTION,
 		defaults: { name: 'Inbank Smart Rent Trigger' },
 		inputs: [],
-		// n8n evaluates this expression where it draws or checks the node, not per callback: counted with
-		// scripts/bench/count-outputs.mjs in n8n 2.41.1 and 1.123.81, none, routing on or off (BENCHMARKS.md).
+		// n8n evaluates this expression where it draws or checks the node, never per callback (see BENCHMARKS.md).
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'inbankApi', required: true }],
 		triggerPanel: TRIGGER_PANEL,
-		// responseData is the body n8n answers when the webhook starts an execution (n8n 1.x and 2.x,
-		// webhook-helpers' onReceived response): without it n8n sends the text "firstEntryJson". Calls
-		// that start nothing are answered with webhookResponse, the same OK.
+		// responseData is the body n8n (1.x and 2.x) answers when the webhook starts an execution in
+		// onReceived mode: without it n8n sends the text "firstEntryJson". Calls that start nothing are
+		// answered with webhookResponse, the same OK.
 		webhooks: [
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: ANSWER_OK, path: 'callback' },
 			// Shops that forward the browser's return parameters may do so with GET.
@@ -131,8 +129,8 @@ export class InbankSmartRentTrigger implements INodeType {
 				displayName: 'Replay Window (Seconds)',
 				name: 'replayWindowSeconds',
 				type: 'number',
-				typeOptions: { minValue: 30, maxValue: 86400 },
-				default: 300,
+				typeOptions: { minValue: MIN_REPLAY_WINDOW, maxValue: MAX_REPLAY_WINDOW },
+				default: DEFAULT_REPLAY_WINDOW,
 				displayOptions: { show: { verification: ['signature'] } },
 				description:
 					'Signed callbacks whose timestamp is older (or further in the future) than this are refused',
@@ -178,15 +176,7 @@ export class InbankSmartRentTrigger implements INodeType {
 				name: 'routedOutputsNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { '@version': [1.2], routeByStatus: [true] } },
-			},
-			{
-				displayName:
-					'This node was added before version 1.2: it has one output for each of the six statuses, selected or not, so that its connections stay where they are. A new Inbank Smart Rent Trigger has outputs for the selected statuses only.',
-				name: 'allOutputsNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { '@version': [1.1], routeByStatus: [true] } },
+				displayOptions: { show: { routeByStatus: [true] } },
 			},
 			{
 				displayName: 'Verify Then Fetch Session',
@@ -278,7 +268,6 @@ export class InbankSmartRentTrigger implements INodeType {
 		if (!settings.value.statuses.has(read.status)) return acknowledge.call(this, `status ${read.status} is not selected`);
 
 		const item = buildItem(settings.value, callback, read, nowMs);
-		warnOnce.call(this);
 		if (manual) return { webhookResponse: ANSWER_OK, workflowData: [[{ json: item }]] };
 
 		const key = deliveryKey(read.uuid, read.status);
@@ -308,7 +297,7 @@ export class InbankSmartRentTrigger implements INodeType {
 		const settings = readSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
 		if (!settings.ok) throw new NodeOperationError(node, `The trigger is misconfigured: ${settings.reason}`);
 		// The same outputs, in the same order, as the outputs expression gives this node.
-		const routed = settings.value.routeByStatus ? routedStatuses(settings.value.statuses, node.typeVersion) : undefined;
+		const routed = settings.value.routeByStatus ? routedStatuses(settings.value.statuses) : undefined;
 		const outputs: INodeExecutionData[][] = routed ? routed.map(() => []) : [[]];
 		const route = (status: PosSessionStatus) => (routed ? routed.indexOf(status) : 0);
 		const scope = scopeOf(this.getWorkflow().id, node.id, mode);
@@ -382,19 +371,6 @@ function claimError(node: INode, error: unknown): NodeOperationError {
 
 function isKnownStatus(value: unknown): value is PosSessionStatus {
 	return typeof value === 'string' && (POS_SESSION_STATUSES as readonly string[]).includes(value);
-}
-
-const warned = new Set<string>();
-
-/** Says once per process and node that a workflow still stores the node as version 1. */
-function warnOnce(this: IWebhookFunctions): void {
-	const node = this.getNode();
-	const id = `${this.getWorkflow().id ?? ''}:${node.id}`;
-	if (node.typeVersion !== 1 || warned.has(id)) return;
-	warned.add(id);
-	this.logger.warn(
-		`Inbank Smart Rent Trigger "${node.name}" was saved as version 1: n8n evaluates an extra expression for every callback to it. Replace the node with a new Inbank Smart Rent Trigger (version 1.1).`,
-	);
 }
 
 let warnedNoProcessedData = false;

@@ -8,8 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
  * answers the caller as in production, and also hands n8n one item that carries the reason. That
  * starts the test execution, whose first step (the trigger's execute()) fails with the reason: the
  * editor shows the trigger failed and why. n8n accepts an answer already sent (noWebhookResponse) and
- * workflowData together, in 1.x and 2.x alike (webhook-helpers' executeWebhook). In production a refusal
- * never returns workflowData.
+ * workflowData together, in 1.x and 2.x alike. In production a refusal never returns workflowData.
  */
 
 /** Why a callback was refused, with what to do about it. */

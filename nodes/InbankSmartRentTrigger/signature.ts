@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /**
- * Inbank's callback signature, as its v2 integrations show it (../shared/inbank/api-facts.md):
+ * Inbank's callback signature, as its v2 integrations (public plugin code) show it:
  * hmac = hex(HMAC-SHA512(key = the shop's API key, timestamp + "." + message)).
- * v3's exact text is not public; this is the documented scheme, and the README says so.
+ * v3's exact text is not public; the README says so.
  */
 export function computeSignature(apiKey: string, timestamp: string, message: string): string {
 	return createHmac('sha512', apiKey).update(`${timestamp}.${message}`, 'utf8').digest('hex');

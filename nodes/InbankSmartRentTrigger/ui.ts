@@ -67,16 +67,10 @@ export function routedItemHint(statuses: readonly PosSessionStatus[]): NodeExecu
 	};
 }
 
-/** Version 1.2: routed outputs for the selected statuses only. */
-export const SELECTED_OUTPUTS_VERSION = 1.2;
-
-/**
- * The statuses that get an output when routing, in the canonical order: the selected ones from version
- * 1.2, all six before (so that a 1.1 node's connections keep their statuses). Mirrors OUTPUTS_EXPRESSION.
- */
-export function routedStatuses(selected: ReadonlySet<PosSessionStatus>, typeVersion: number): PosSessionStatus[] {
-	return POS_SESSION_STATUSES.filter((status) => typeVersion < SELECTED_OUTPUTS_VERSION || selected.has(status));
+/** The statuses that get an output when routing: the selected ones, in the canonical order. Mirrors OUTPUTS_EXPRESSION. */
+export function routedStatuses(selected: ReadonlySet<PosSessionStatus>): PosSessionStatus[] {
+	return POS_SESSION_STATUSES.filter((status) => selected.has(status));
 }
 
 /** One output, or one per routed status named after it (routedStatuses, written as an n8n expression). */
-export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{ $parameter["routeByStatus"] ? ${JSON.stringify(POS_SESSION_STATUSES)}.filter((s) => $nodeVersion < ${SELECTED_OUTPUTS_VERSION} || !Array.isArray($parameter["statuses"]) || $parameter["statuses"].includes(s)).map((s) => ({ type: "main", displayName: s })) : ["main"] }}`;
+export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{ $parameter["routeByStatus"] ? ${JSON.stringify(POS_SESSION_STATUSES)}.filter((s) => !Array.isArray($parameter["statuses"]) || $parameter["statuses"].includes(s)).map((s) => ({ type: "main", displayName: s })) : ["main"] }}`;

@@ -78,7 +78,7 @@ describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
 		]);
-		await n8n.importWorkflows(Object.values(WORKFLOWS).map(({ id, webhookId, parameters }) => triggerWorkflow(id, webhookId, parameters, recorder.baseUrl, CREDENTIAL, { typeVersion: 1.2 })));
+		await n8n.importWorkflows(Object.values(WORKFLOWS).map(({ id, webhookId, parameters }) => triggerWorkflow(id, webhookId, parameters, recorder.baseUrl, CREDENTIAL)));
 		for (const workflow of ['signed', 'none', 'token']) await n8n.publish(WORKFLOWS[workflow].id);
 		await n8n.start();
 		// n8n registers production webhooks just after it is ready: wait until each answers (400: empty callback).

@@ -121,7 +121,7 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
 		]);
-		await n8n.importWorkflows(Object.values(WORKFLOWS).map(({ id, webhookId, parameters }) => triggerWorkflow(id, webhookId, parameters, recorder.baseUrl, CREDENTIAL, { typeVersion: 1.2 })));
+		await n8n.importWorkflows(Object.values(WORKFLOWS).map(({ id, webhookId, parameters }) => triggerWorkflow(id, webhookId, parameters, recorder.baseUrl, CREDENTIAL)));
 		await n8n.publish(WORKFLOWS.live.id);
 		await n8n.start();
 		// n8n registers production webhooks just after it is ready (400: an empty callback).

@@ -27,7 +27,6 @@ const FETCH_WEBHOOK_ID = randomUUID();
 const TOKEN_WEBHOOK_ID = randomUUID();
 const TOKEN = randomBytes(24).toString('hex');
 const ROUTED_WEBHOOK_ID = randomUUID();
-const ROUTED_OLD_WEBHOOK_ID = randomUUID();
 const ROUTED_STATUSES = ['expired', 'completed'];
 // A credential whose API host is a local stand-in for Inbank's GET session.
 const FETCHING = { id: 'inbankTrig00002', name: 'Inbank session stand-in' };
@@ -63,8 +62,8 @@ console.log(JSON.stringify(db.prepare(${JSON.stringify(sql)}).all()));`;
  * A trigger routing Statuses = expired, completed to their own outputs, each output (by position, as n8n
  * keeps connections) posting to the recorder under the status it is meant for.
  */
-function routedWorkflow(id, webhookId, recorderUrl, typeVersion, outputOf) {
-	const base = triggerWorkflow(id, webhookId, { routeByStatus: true, statuses: ROUTED_STATUSES }, recorderUrl, CREDENTIAL, { typeVersion });
+function routedWorkflow(id, webhookId, recorderUrl, outputOf) {
+	const base = triggerWorkflow(id, webhookId, { routeByStatus: true, statuses: ROUTED_STATUSES }, recorderUrl, CREDENTIAL);
 	const [trigger, record] = base.nodes;
 	const records = ROUTED_STATUSES.map((status, i) => ({
 		...record,
@@ -114,16 +113,13 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		]);
 		await n8n.importWorkflows([
 			triggerWorkflow('trigAll00000001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL),
-			// Version 1 (workflows built before 1.1) runs the same (n8n's log asks to replace the node).
-			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl, CREDENTIAL, { typeVersion: 1 }),
+			triggerWorkflow('trigDone0000001', FILTERED_WEBHOOK_ID, { statuses: ['completed'] }, recorder.baseUrl, CREDENTIAL),
 			triggerWorkflow('trigFetch000001', FETCH_WEBHOOK_ID, { fetchSession: true }, recorder.baseUrl, FETCHING),
 			triggerWorkflow('trigToken000001', TOKEN_WEBHOOK_ID, { verification: 'urlToken', callbackToken: TOKEN, fetchSession: true }, recorder.baseUrl, FETCHING),
-			// 1.2: outputs for the selected statuses only, in the fixed order (completed, expired).
-			routedWorkflow('trigRoute000012', ROUTED_WEBHOOK_ID, recorder.baseUrl, 1.2, (status) => ['completed', 'expired'].indexOf(status)),
-			// 1.1 (saved before 1.2): six outputs whatever is selected, so its connections keep their statuses.
-			routedWorkflow('trigRoute000011', ROUTED_OLD_WEBHOOK_ID, recorder.baseUrl, 1.1, (status) => ['pending', 'granted', 'completed', 'cancelled', 'declined', 'expired'].indexOf(status)),
+			// Outputs for the selected statuses only, in the fixed order (completed, expired).
+			routedWorkflow('trigRoute000001', ROUTED_WEBHOOK_ID, recorder.baseUrl, (status) => ['completed', 'expired'].indexOf(status)),
 		]);
-		for (const id of ['trigAll00000001', 'trigDone0000001', 'trigFetch000001', 'trigToken000001', 'trigRoute000012', 'trigRoute000011']) await n8n.publish(id);
+		for (const id of ['trigAll00000001', 'trigDone0000001', 'trigFetch000001', 'trigToken000001', 'trigRoute000001']) await n8n.publish(id);
 		await n8n.start();
 	});
 
@@ -226,16 +222,14 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		);
 	});
 
-	it('routes each selected status to the output named after it (1.2), and keeps a 1.1 node’s six outputs', async () => {
+	it('routes each selected status to the output named after it', async () => {
 		recorder.requests.length = 0;
 		const sent = [];
-		for (const [workflow, webhookId] of [['trigRoute000012', ROUTED_WEBHOOK_ID], ['trigRoute000011', ROUTED_OLD_WEBHOOK_ID]]) {
-			for (const status of ['completed', 'expired', 'granted']) {
-				const uuid = randomUUID();
-				const res = await n8n.webhook(`${webhookId}/callback`, form(sign(status, uuid)));
-				await assertOk(res, status);
-				if (status !== 'granted') sent.push([`/executions/${workflow}/${status}`, uuid, status]);
-			}
+		for (const status of ['completed', 'expired', 'granted']) {
+			const uuid = randomUUID();
+			const res = await n8n.webhook(`${ROUTED_WEBHOOK_ID}/callback`, form(sign(status, uuid)));
+			await assertOk(res, status);
+			if (status !== 'granted') sent.push([`/executions/trigRoute000001/${status}`, uuid, status]);
 		}
 		await settle(recorder, sent.length);
 		assert.deepEqual(

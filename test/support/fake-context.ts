@@ -124,8 +124,6 @@ export function fakeWebhookContext(opts: {
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual';
 	workflowId?: string;
-	/** The typeVersion the workflow stored (default: the node's current 1.2). */
-	typeVersion?: number;
 }): FakeWebhookRun {
 	const description = opts.nodeType.description;
 	const { node, parameters, logs, log } = triggerUnderTest(description.name, opts);
@@ -226,7 +224,6 @@ export function fakeTriggerExecuteContext(opts: {
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual' | 'retry';
 	workflowId?: string;
-	typeVersion?: number;
 }): { context: IExecuteFunctions; logs: string[]; staticData: IDataObject } {
 	const description = opts.nodeType.description;
 	const workflowId = opts.workflowId ?? 'wf-1';
@@ -252,13 +249,13 @@ export function fakeTriggerExecuteContext(opts: {
 /** The trigger node both fakes run (the webhook call and the execute() step), its resolved parameters and a log. */
 function triggerUnderTest(
 	typeName: string,
-	opts: { nodeType: INodeType; parameters: INodeParameters; typeVersion?: number },
+	opts: { nodeType: INodeType; parameters: INodeParameters },
 ) {
 	const node: INode = {
 		id: 'trigger-under-test',
 		name: 'Inbank Smart Rent Trigger',
 		type: `n8n-nodes-inbank.${typeName}`,
-		typeVersion: opts.typeVersion ?? 1.2,
+		typeVersion: opts.nodeType.description.version as number,
 		position: [0, 0],
 		parameters: opts.parameters,
 		credentials: { inbankApi: { id: '1', name: 'Inbank' } },

@@ -55,7 +55,7 @@ export class N8nProcess {
 	async deliver(
 		request: { body?: unknown; query?: IDataObject; method?: string },
 		parameters: INodeParameters = {},
-		options: { mode?: 'webhook' | 'manual'; typeVersion?: number; tamper?: (context: Record<string, unknown>) => void } = {},
+		options: { mode?: 'webhook' | 'manual'; tamper?: (context: Record<string, unknown>) => void } = {},
 	): Promise<Delivery> {
 		const staticData = JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject;
 		const run = fakeWebhookContext({
@@ -65,7 +65,6 @@ export class N8nProcess {
 			request: { headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...request },
 			staticData,
 			mode: options.mode,
-			typeVersion: options.typeVersion,
 		});
 		options.tamper?.(run.context as unknown as Record<string, unknown>);
 		const delivery: Delivery = { response: run.response, logs: run.logs };
@@ -93,7 +92,6 @@ export class N8nProcess {
 			processedData: this.db.processedData,
 			staticData: JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject,
 			mode: options.mode,
-			typeVersion: options.typeVersion,
 		});
 		try {
 			delivery.outputs = (await this.trigger.execute.call(execution.context)) as INodeExecutionData[][];

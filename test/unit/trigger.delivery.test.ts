@@ -7,8 +7,8 @@ import { startRecorder } from '../support/http-recorder';
 import { type Delivery, N8nProcess, ran, ranItems, signed, totalRuns } from '../support/trigger-n8n';
 
 /**
- * Delivery guarantees: one execution per real status change, nothing lost, nothing forged, fail
- * closed, through the trigger as n8n runs it (test/support/trigger-n8n.ts).
+ * One execution per real status change, nothing lost, nothing forged, fail closed, through the trigger
+ * as n8n runs it (test/support/trigger-n8n.ts).
  */
 
 type Recorder = Awaited<ReturnType<typeof startRecorder>>;
@@ -345,7 +345,7 @@ describe('the item and the outputs', () => {
 		expect(repeat.outputs?.map((output) => output.length)).toEqual(STATUSES.map(() => 0));
 	});
 
-	it('routes to the selected statuses’ outputs only (version 1.2), in the order of the outputs expression', async () => {
+	it('routes to the selected statuses’ outputs only, in the order of the outputs expression', async () => {
 		const n8n = await startN8n();
 		const routing = { routeByStatus: true, statuses: ['expired', 'completed'] };
 		const completed = await n8n.deliver({ body: signed(id('sel-1'), 'completed') }, routing);
@@ -357,12 +357,6 @@ describe('the item and the outputs', () => {
 		const granted = await n8n.deliver({ body: signed(id('sel-3'), 'granted') }, routing);
 		expect(granted.outputs).toBeUndefined();
 		expect([...n8n.db.processedData.rows.values()].map((row) => row.data.length)).toEqual([2]);
-	});
-
-	it('keeps one output per status on a version 1.1 node, so its saved connections keep their statuses', async () => {
-		const n8n = await startN8n();
-		const old = await n8n.deliver({ body: signed(id('old-1'), 'completed') }, { routeByStatus: true, statuses: ['expired', 'completed'] }, { typeVersion: 1.1 });
-		expect(old.outputs?.map((output) => output.length)).toEqual(STATUSES.map((s) => (s === 'completed' ? 1 : 0)));
 	});
 
 	it('does not claim an input item whose status is not one of its outputs (pinned or hand-made input)', async () => {

@@ -2,8 +2,9 @@ import type { INode, INodeParameters, IRun, INodeProperties, INodeTypeDescriptio
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import { SETUP_CALLOUT } from '../../nodes/InbankSmartRentTrigger/ui';
+import { routedStatuses, SETUP_CALLOUT } from '../../nodes/InbankSmartRentTrigger/ui';
 import { runWorkflow } from '../support/engine';
+import { exampleWorkflows } from '../support/examples';
 
 /** What a merchant sees of the trigger in n8n's editor. */
 
@@ -12,12 +13,12 @@ const property = (name: string): INodeProperties | undefined => description.prop
 const STATUSES = ['pending', 'granted', 'completed', 'cancelled', 'declined', 'expired'];
 
 /** The trigger's outputs as n8n computes them (NodeHelpers.getNodeOutputs over a real Workflow). */
-function outputsOf(parameters: INodeParameters, typeVersion = 1.2): Array<string | { type: string; displayName?: string }> {
+function outputsOf(parameters: INodeParameters): Array<string | { type: string; displayName?: string }> {
 	const node: INode = {
 		id: 't',
 		name: 'Inbank Smart Rent Trigger',
 		type: 'n8n-nodes-inbank.inbankSmartRentTrigger',
-		typeVersion,
+		typeVersion: description.version as number,
 		position: [0, 0],
 		parameters,
 	};
@@ -94,7 +95,7 @@ describe('a routed test event in n8n’s real engine', () => {
 	async function run(parameters: INodeParameters, statuses: string[], mode = 'manual') {
 		const nodeName = 'Inbank Smart Rent Trigger';
 		const result = await runWorkflow({
-			nodes: [{ id: 't', name: nodeName, type: TYPE, typeVersion: 1.2, position: [0, 0], parameters }],
+			nodes: [{ id: 't', name: nodeName, type: TYPE, typeVersion: description.version as number, position: [0, 0], parameters }],
 			nodeTypes: { [TYPE]: new InbankSmartRentTrigger() },
 			items: statuses.map((status, i) => ({ json: { uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, status } })),
 			mode,
@@ -164,20 +165,27 @@ describe('the outputs, as n8n computes them from the outputs expression', () => 
 		expect(names(outputsOf({ routeByStatus: true }))).toEqual(STATUSES);
 	});
 
-	it('keeps all six outputs on a version 1.1 node, so saved connections keep their statuses', () => {
-		expect(names(outputsOf({ routeByStatus: true, statuses: ['expired', 'completed'] }, 1.1))).toEqual(STATUSES);
+	it('routes the statuses execute() routes to, in the same order', () => {
+		const selected = ['expired', 'granted', 'completed'] as const;
+		expect(names(outputsOf({ routeByStatus: true, statuses: [...selected] }))).toEqual(routedStatuses(new Set(selected)));
 	});
+});
 
-	it('declares version 1.2 as the default and keeps 1.1', () => {
-		expect(description.version).toEqual([1.1, 1.2]);
-		expect(description.defaultVersion).toBe(1.2);
+describe('the example workflows', () => {
+	// n8n's editor shows a node stored at a version its type does not declare as not installed.
+	it('store the trigger at the version it declares', () => {
+		const stored = exampleWorkflows()
+			.flatMap(({ workflow }) => workflow.nodes)
+			.filter((node) => node.type === 'n8n-nodes-inbank.inbankSmartRentTrigger')
+			.map((node) => node.typeVersion);
+		expect(stored.length).toBeGreaterThanOrEqual(3);
+		expect(new Set(stored)).toEqual(new Set([description.version]));
 	});
 });
 
 describe('changing the routed statuses', () => {
-	it('tells the user, on a routed 1.2 node, to check the connections; and a routed 1.1 node why it has six outputs', () => {
-		expect(property('routedOutputsNotice')?.displayOptions?.show).toEqual({ '@version': [1.2], routeByStatus: [true] });
+	it('tells the user, when routing, to check the connections', () => {
+		expect(property('routedOutputsNotice')?.displayOptions?.show).toEqual({ routeByStatus: [true] });
 		expect(property('routedOutputsNotice')?.displayName).toMatch(/connections by output position/);
-		expect(property('allOutputsNotice')?.displayOptions?.show).toEqual({ '@version': [1.1], routeByStatus: [true] });
 	});
 });

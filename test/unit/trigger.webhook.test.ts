@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
 import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
+import { readSettings } from '../../nodes/InbankSmartRentTrigger/TriggerHelpers';
 import { fakeWebhookContext } from '../support/fake-context';
 import { API_KEY, credentials, SHOP_UUID } from '../support/fixtures';
 import { startRecorder } from '../support/http-recorder';
@@ -219,10 +220,22 @@ describe('Inbank Smart Rent Trigger description', () => {
 		expect(await methods.create.call(hook)).toBe(true);
 		expect(await methods.delete.call(hook)).toBe(true);
 	});
-	it('declares versions above 1, and a subtitle in words', () => {
-		expect(description.version).toEqual([1.1, 1.2]);
+	it('declares one version, not 1 (n8n evaluates an extra expression per request to a version-1 webhook node), and a subtitle in words', () => {
+		expect(description.version).toBe(2);
+		expect(description.defaultVersion).toBeUndefined();
 		expect(description.subtitle).toMatch(/"signature": "Signed callbacks"/);
 		expect(description.subtitle).not.toMatch(/verification: /);
+	});
+	it('offers the Replay Window that the webhook accepts: the same limits and default', () => {
+		const field = description.properties.find((p) => p.name === 'replayWindowSeconds');
+		const { minValue, maxValue } = field?.typeOptions as { minValue: number; maxValue: number };
+		const windowOf = (value?: number) => {
+			const settings = readSettings((name, fallback) => (name === 'replayWindowSeconds' && value !== undefined ? value : fallback));
+			return settings.ok ? settings.value.replayWindowSeconds : settings.reason;
+		};
+		expect([windowOf(minValue), windowOf(maxValue), windowOf()]).toEqual([minValue, maxValue, field?.default]);
+		expect(windowOf(minValue - 1)).toMatch(`expected a number from ${minValue} to ${maxValue}`);
+		expect(windowOf(maxValue + 1)).toMatch(`expected a number from ${minValue} to ${maxValue}`);
 	});
 	it('exports nothing that exists only for tests', async () => {
 		const modules = await Promise.all([

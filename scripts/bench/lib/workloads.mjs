@@ -147,7 +147,7 @@ export function callbackWorkflow(which, id, webhookId, { triggerParameters = {} 
 			active: false,
 			settings: {},
 			nodes: [
-				{ id: 't', name: 'Trigger', type: `${PACKAGE_NAME}.inbankSmartRentTrigger`, typeVersion: 1.1, position: [0, 0], webhookId, credentials: { inbankApi: CREDENTIAL }, parameters: { fetchSession: false, ...triggerParameters } },
+				{ id: 't', name: 'Trigger', type: `${PACKAGE_NAME}.inbankSmartRentTrigger`, typeVersion: 2, position: [0, 0], webhookId, credentials: { inbankApi: CREDENTIAL }, parameters: { fetchSession: false, ...triggerParameters } },
 				noop(250),
 			],
 			connections: { Trigger: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },

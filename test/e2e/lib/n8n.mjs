@@ -402,7 +402,7 @@ export function chainWorkflow(id, steps, credential) {
  * A published workflow for trigger tests: Inbank Smart Rent Trigger → HTTP Request that posts the
  * item to `${recorderUrl}/executions/${id}`, so that the recorder's requests are the executions.
  */
-export function triggerWorkflow(id, webhookId, parameters, recorderUrl, credential, { typeVersion = 1.1 } = {}) {
+export function triggerWorkflow(id, webhookId, parameters, recorderUrl, credential) {
 	return {
 		id,
 		name: id,
@@ -413,7 +413,7 @@ export function triggerWorkflow(id, webhookId, parameters, recorderUrl, credenti
 				id: 't1',
 				name: 'Inbank Smart Rent Trigger',
 				type: `${PACKAGE_NAME}.inbankSmartRentTrigger`,
-				typeVersion,
+				typeVersion: 2,
 				position: [0, 0],
 				webhookId,
 				parameters: { fetchSession: false, ...parameters },
