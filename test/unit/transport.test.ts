@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
 import { retriesOption } from '../../nodes/InbankSmartRent/actions/shared/options';
-import { isLocalNetworkHost } from '../../nodes/InbankSmartRent/transport/hosts';
+import { isLocalNetworkHost } from '../../nodes/shared/transport/hosts';
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
 import { resultOf, runWorkflow } from '../support/engine';
 import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../support/fixtures';
