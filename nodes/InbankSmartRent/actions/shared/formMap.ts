@@ -74,76 +74,87 @@ function dig(value: unknown, steps: readonly string[]): unknown {
 	return current;
 }
 
-type Read = (root: FormReader, entry: IDataObject | undefined) => unknown;
+/** The node parameters a map reads, each once per item, in a fixed order. */
+class Parameters {
+	readonly names: string[] = [];
+	readonly fallbacks: unknown[] = [];
 
-function source(from: string, inEntry: boolean, fallback?: unknown): Read {
-	const [first, ...rest] = from.split('.');
-	if (inEntry) return (_root, entry) => dig(entry?.[first], rest);
-	// A nested path reads its top-level parameter (a collection or fixedCollection), {} when not shown.
-	const topFallback = rest.length > 0 ? {} : fallback;
-	return (root) => dig(root(first, topFallback), rest);
+	indexOf(name: string, fallback: unknown): number {
+		const known = this.names.indexOf(name);
+		if (known >= 0) return known;
+		this.names.push(name);
+		this.fallbacks.push(fallback);
+		return this.names.length - 1;
+	}
 }
 
+/** A value of the form: from the item's node parameters, or from the list entry being built. */
+type Read = (values: unknown[], entry: IDataObject | undefined) => unknown;
+
+function source(from: string, inEntry: boolean, parameters: Parameters, fallback?: unknown): Read {
+	const [first, ...rest] = from.split('.');
+	if (inEntry) return (_values, entry) => dig(entry?.[first], rest);
+	// A nested path reads its top-level parameter (a collection or fixedCollection), {} when not shown.
+	const index = parameters.indexOf(first, rest.length > 0 ? {} : fallback);
+	return rest.length > 0 ? (values) => dig(values[index], rest) : (values) => values[index];
+}
+
+type Build = (values: unknown[], entry: IDataObject | undefined) => IDataObject;
+
 /** The map turned into one function per field, once per operation (the form is read per item). */
-function compile(shape: FormShape, inEntry: boolean, prefix: string): (root: FormReader, entry?: IDataObject) => IDataObject {
-	const parts = Object.entries(shape).map(([key, spec]): [string, Read] => {
+function compile(shape: FormShape, inEntry: boolean, prefix: string, parameters: Parameters): Build {
+	const keys = Object.keys(shape);
+	const reads = keys.map((key): Read => {
+		const spec = shape[key];
 		const apiPath = prefix ? `${prefix}.${key}` : key;
 		if (spec.kind === 'field') {
-			const read = source(spec.from, inEntry, spec.fallback);
+			const read = source(spec.from, inEntry, parameters, spec.fallback);
 			const { convert: change, when } = spec;
-			return [
-				key,
-				(root, entry) => {
-					if (when && !when(entry ?? {})) return undefined;
-					const value = read(root, entry);
-					return change ? change(value, apiPath, entry) : value;
-				},
-			];
+			if (!change && !when) return read;
+			return (values, entry) => {
+				if (when && !when(entry ?? {})) return undefined;
+				const value = read(values, entry);
+				return change ? change(value, apiPath, entry) : value;
+			};
 		}
 		if (spec.kind === 'object') {
-			const build = compile(spec.fields, inEntry, apiPath);
-			const presence = spec.sentWhen?.map((from) => source(from, inEntry));
-			return [
-				key,
-				(root, entry) =>
-					presence && !presence.some((read) => isGiven(read(root, entry))) ? undefined : build(root, entry),
-			];
+			// Fields first: a parameter is read with the fallback its field gives.
+			const build = compile(spec.fields, inEntry, apiPath, parameters);
+			const presence = spec.sentWhen?.map((from) => source(from, inEntry, parameters));
+			if (!presence) return build;
+			return (values, entry) => (presence.some((read) => isGiven(read(values, entry))) ? build(values, entry) : undefined);
 		}
-		const read = source(spec.from, inEntry);
-		const build = compile(spec.fields, true, `${apiPath}[]`);
+		const read = source(spec.from, inEntry, parameters);
+		const build = compile(spec.fields, true, `${apiPath}[]`, parameters);
 		const empty = spec.whenEmpty === 'empty' ? [] : undefined;
-		return [
-			key,
-			(root, entry) => {
-				const entries = read(root, entry);
-				if (!Array.isArray(entries) || entries.length === 0) return empty;
-				return (entries as IDataObject[]).map((one) => build(root, one));
-			},
-		];
+		return (values, entry) => {
+			const entries = read(values, entry);
+			if (!Array.isArray(entries) || entries.length === 0) return empty;
+			return (entries as IDataObject[]).map((one) => build(values, one));
+		};
 	});
-	return (root, entry) => {
+	return (values, entry) => {
 		const out: IDataObject = {};
-		for (const [key, read] of parts) {
-			const value = read(root, entry);
-			if (value !== undefined) out[key] = value as IDataObject[keyof IDataObject];
+		for (let i = 0; i < keys.length; i++) {
+			const value = reads[i](values, entry);
+			if (value !== undefined) out[keys[i]] = value as IDataObject[keyof IDataObject];
 		}
 		return out;
 	};
 }
 
 /**
- * The request builder of a map: reads each node parameter once per item (a collection feeds several
- * fields) and leaves out what the form did not set.
+ * The request builder of a map: reads each node parameter the map uses once per item (a collection
+ * feeds several fields) and leaves out what the form did not set.
  */
 export function formBuilder(shape: FormShape): (get: FormReader) => IDataObject {
-	const build = compile(shape, false, '');
+	const parameters = new Parameters();
+	const build = compile(shape, false, '', parameters);
+	const { names, fallbacks } = parameters;
 	return (get) => {
-		const read = new Map<string, unknown>();
-		const root: FormReader = (name, fallback) => {
-			if (!read.has(name)) read.set(name, get(name, fallback));
-			return read.get(name);
-		};
-		return build(root);
+		const values = new Array<unknown>(names.length);
+		for (let i = 0; i < names.length; i++) values[i] = get(names[i], fallbacks[i]);
+		return build(values, undefined);
 	};
 }
 
