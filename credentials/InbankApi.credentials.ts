@@ -9,7 +9,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BASE_URL_EXPRESSION } from '../nodes/InbankSmartRent/transport/hosts';
+import { BASE_URL_EXPRESSION } from '../nodes/shared/transport/hosts';
 
 /** A session uuid that cannot exist: looking it up proves key and shop without creating anything. */
 export const CREDENTIAL_PROBE_SESSION_UUID = '00000000-0000-4000-8000-000000000000';

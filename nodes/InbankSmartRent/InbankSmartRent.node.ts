@@ -8,7 +8,6 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as contract from './actions/contract';
-import { legacyProperties } from './actions/legacy';
 import * as posSession from './actions/posSession';
 import * as rentalProduct from './actions/rentalProduct';
 import { router } from './actions/router';
@@ -55,7 +54,7 @@ export class InbankSmartRent implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'inbankApi', required: true }],
-		properties: [resources, ...legacyProperties, ...operations],
+		properties: [resources, ...operations],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -10,9 +10,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
+import { canonicalUuid, isPosSessionStatus, POS_SESSION_STATUSES, REPLAY_WINDOW, type PosSessionStatus } from '../shared/domain';
 import { claimDeliveries, ClaimTimeoutError, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
-import { canonicalUuid, type PosSessionStatus } from './parse';
 import { quote } from './quote';
 import { FIX, refusalIn } from './refusals';
 import {
@@ -24,7 +23,6 @@ import {
 	readSession,
 	readSettings,
 	refuse,
-	REPLAY_WINDOW,
 	verifyCallback,
 } from './TriggerHelpers';
 import {
@@ -307,7 +305,7 @@ export class InbankSmartRentTrigger implements INodeType {
 		items.forEach((item, index) => {
 			const { status } = item.json;
 			const uuid = canonicalUuid(item.json.uuid);
-			if (uuid !== undefined && isKnownStatus(status)) {
+			if (uuid !== undefined && isPosSessionStatus(status)) {
 				// Not one of the node's outputs (not selected): not claimed, so selecting it later still runs it.
 				if (route(status) < 0) this.logger.debug(`Inbank Smart Rent Trigger: input item ${index} has status ${status}, which is not selected; skipped`);
 				else deliveries.push({ index, status, key: deliveryKey(uuid, status) });
@@ -367,10 +365,6 @@ function claimError(node: INode, error: unknown): NodeOperationError {
 	return new NodeOperationError(node, `Could not record the delivery in n8n's database: ${(error as Error).message}`, {
 		description: `Nothing downstream ran. ${retry}`,
 	});
-}
-
-function isKnownStatus(value: unknown): value is PosSessionStatus {
-	return typeof value === 'string' && (POS_SESSION_STATUSES as readonly string[]).includes(value);
 }
 
 let warnedNoProcessedData = false;

@@ -1,14 +1,17 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
 import {
-	getInbankConnection,
-	inbankApiRequest,
-	type InbankConnection,
-} from '../InbankSmartRent/transport';
-import { redactUrlSecrets } from '../InbankSmartRent/actions/shared/urlSecrets';
+	canonicalUuid,
+	isPosSessionStatus,
+	POS_SESSION_STATUS_MEANING,
+	POS_SESSION_STATUSES,
+	REPLAY_WINDOW,
+	type PosSessionStatus,
+} from '../shared/domain';
+import { getInbankConnection, inbankApiRequest, type InbankConnection } from '../shared/transport';
+import { redactUrlSecrets } from '../shared/transport/urlSecrets';
 import { DEFAULT_REMEMBERED, MAX_REMEMBERED, MIN_REMEMBERED } from './ledger';
-import { canonicalUuid, comparedToRecord, describeFields, parseCallback, STATUS_EVENTS, type ParsedCallback, type PosSessionStatus } from './parse';
+import { comparedToRecord, describeFields, parseCallback, type ParsedCallback } from './parse';
 import { quote } from './quote';
 import { FIX, refusedTestEventItem, type Refusal } from './refusals';
 import { checkTimestamp, hmacFormProblem, secretsEqual, verifySignature } from './signature';
@@ -18,7 +21,6 @@ import { checkTimestamp, hmacFormProblem, secretsEqual, verifySignature } from '
 export type Verification = 'signature' | 'urlToken' | 'none';
 export const VERIFICATIONS: readonly Verification[] = ['signature', 'urlToken', 'none'];
 export const MIN_TOKEN_LENGTH = 32;
-export const REPLAY_WINDOW = { min: 30, max: 86_400, default: 300 } as const;
 
 export interface TriggerSettings {
 	verification: Verification;
@@ -34,9 +36,6 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** getNodeParameter of a webhook (name, fallback) or of execute() (name, 0, fallback), made alike. */
 export type ParameterReader = (name: string, fallback: unknown) => unknown;
-
-const isStatus = (value: unknown): value is PosSessionStatus =>
-	typeof value === 'string' && (POS_SESSION_STATUSES as readonly string[]).includes(value);
 
 /**
  * Every parameter the node acts on, read and checked before anything is claimed. A value outside the
@@ -64,7 +63,7 @@ export function readSettings(get: ParameterReader): Outcome<TriggerSettings> {
 		callbackToken = token.trim();
 	}
 	const statuses = get('statuses', [...POS_SESSION_STATUSES]);
-	if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every(isStatus)) {
+	if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every(isPosSessionStatus)) {
 		return {
 			ok: false,
 			reason: `Statuses is ${quote(JSON.stringify(statuses), 120)}; expected one or more of ${POS_SESSION_STATUSES.join(', ')}`,
@@ -417,7 +416,7 @@ export async function readSession(
 		return { ok: false, code: 503, reason: `Inbank answered the read of session ${session} with the record of session ${quote(recordUuid)}`, fix: FIX.otherRecord };
 	}
 	const recordStatus = typeof record.status === 'string' ? record.status.toLowerCase() : undefined;
-	if (!isStatus(recordStatus)) {
+	if (!isPosSessionStatus(recordStatus)) {
 		const unknown = `Inbank reports status ${quote(record.status)} for session ${session}, which is not one of ${POS_SESSION_STATUSES.join(', ')}`;
 		if (stale) return { ok: false, code: 503, reason: unknown, fix: FIX.readFailed };
 		if (mustConfirm) return { ok: false, code: 200, reason: unknown, level: 'warn' };
@@ -504,7 +503,7 @@ export function buildItem(
 	const item: IDataObject = {
 		uuid: read.uuid,
 		status: read.status,
-		event: STATUS_EVENTS[read.status],
+		event: POS_SESSION_STATUS_MEANING[read.status],
 		...defined(fields),
 		receivedAt: new Date(nowMs).toISOString(),
 		verification: settings.verification,

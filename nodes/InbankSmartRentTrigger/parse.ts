@@ -1,4 +1,4 @@
-import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
+import { canonicalUuid, isPosSessionStatus, type PosSessionStatus } from '../shared/domain';
 import { quote } from './quote';
 
 /**
@@ -9,8 +9,6 @@ import { quote } from './quote';
  * names its session (whether that is enough is the caller's decision: it is with Inbank's record).
  * Pure: no n8n, no I/O.
  */
-
-export type PosSessionStatus = (typeof POS_SESSION_STATUSES)[number];
 
 export const MAX_CALLBACK_BYTES = 64 * 1024;
 
@@ -80,19 +78,9 @@ function pick(record: Record<string, unknown>, names: readonly string[]): unknow
 	return undefined;
 }
 
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SIGNED_KEYS = ['hmac', 'timestamp', 'message'] as const;
 /** Where Inbank's documents name the session: `uuid` (the session's record), `posSessionUuid`. */
 const UUID_KEYS = ['uuid', 'posSessionUuid'] as const;
-
-/**
- * A session uuid in the one spelling the trigger keys and outputs: the canonical 8-4-4-4-12 form in
- * lower case. Inbank's ids are UUIDs, which a database compares without regard to letter case, so
- * `5E3A…` and `5e3a…` must be one session here too. Undefined for anything else.
- */
-export function canonicalUuid(value: unknown): string | undefined {
-	return typeof value === 'string' && CANONICAL_UUID.test(value) ? value.toLowerCase() : undefined;
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -183,7 +171,7 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 	const canonical = canonicalUuid(uuid);
 	if (!canonical) return { ok: false, reason: `the session uuid ${quote(uuid, 40)} is not a UUID (expected 8-4-4-4-12 hexadecimal digits)` };
 	const normalised = status?.toLowerCase();
-	const known = (POS_SESSION_STATUSES as readonly string[]).includes(normalised ?? '') ? (normalised as PosSessionStatus) : undefined;
+	const known = isPosSessionStatus(normalised) ? normalised : undefined;
 
 	const withoutHmac = { ...fields };
 	delete withoutHmac.hmac;
@@ -203,16 +191,6 @@ export function parseCallback(request: CallbackRequest): ParseResult {
 		},
 	};
 }
-
-/** What each status means for the merchant, in words. */
-export const STATUS_EVENTS: Record<PosSessionStatus, string> = {
-	pending: 'Application started: the customer has not finished yet',
-	granted: 'Financing granted: not paid yet; register the device and activate the contract',
-	completed: 'Completed: the contract is active and the order is paid',
-	cancelled: 'Cancelled: the customer or the shop cancelled; do not ship',
-	declined: 'Declined: Inbank declined the application; offer another payment method',
-	expired: 'Expired: the session ran out of time before a decision',
-};
 
 /**
  * Where a status stands in a session's life: pending, then granted, then one final status (completed,

@@ -1,7 +1,6 @@
 import type { NodeExecutionHint, TriggerPanelDefinition } from 'n8n-workflow';
 
-import { POS_SESSION_STATUSES } from '../InbankSmartRent/contract/posSession';
-import type { PosSessionStatus } from './parse';
+import { POS_SESSION_STATUSES, type PosSessionStatus } from '../shared/domain';
 
 /** What the editor shows for the trigger: panel texts and the outputs expression. */
 

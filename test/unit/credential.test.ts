@@ -10,7 +10,7 @@ import {
 	HOSTS,
 	isLocalNetworkHost,
 	resolveBaseUrl,
-} from '../../nodes/InbankSmartRent/transport/hosts';
+} from '../../nodes/shared/transport/hosts';
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
 
 /** Evaluates an n8n expression with n8n-workflow's own expression engine, as the credential test does. */

@@ -9,7 +9,6 @@ import {
 	EXAMPLE_REQUEST_BODY,
 	formLabels as createLabels,
 } from '../../nodes/InbankSmartRent/actions/posSession/create.operation';
-import { DEFAULT_INTEGRATION_INFO } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
 import { formLabels as calculateLabels } from '../../nodes/InbankSmartRent/actions/rentalProduct/calculateRent.operation';
 import { formLabels as identifierLabels } from '../../nodes/InbankSmartRent/actions/contract/updateAssetIdentifiers.operation';
 import type { FieldLabeler } from '../../nodes/InbankSmartRent/actions/shared/labels';
@@ -316,10 +315,10 @@ describe('7. smaller', () => {
 		expect(result.body?.integrationInfo).toEqual({ ecom_platform: 'n8n', Module: `n8n-nodes-inbank@${version}` });
 	});
 
-	it('an older version saved into the workflow is sent as the version that runs now', async () => {
-		const stale = JSON.stringify({ ecom_platform: 'n8n', Module: 'n8n-nodes-inbank@0.0.1-stale' });
-		const result = await createThroughExecute(minimalFieldParameters({ additionalFields: { integrationInfo: stale } }));
-		expect(result.body?.integrationInfo).toEqual(DEFAULT_INTEGRATION_INFO);
+	it('an Integration Info the user gives is sent as given', async () => {
+		const pinned = JSON.stringify({ ecom_platform: 'n8n', Module: 'n8n-nodes-inbank@0.0.1-pinned' });
+		const result = await createThroughExecute(minimalFieldParameters({ additionalFields: { integrationInfo: pinned } }));
+		expect(result.body?.integrationInfo).toEqual(JSON.parse(pinned));
 		const own = JSON.stringify({ ecom_platform: 'n8n', Module: 'my-shop-connector@2' });
 		const kept = await createThroughExecute(minimalFieldParameters({ additionalFields: { integrationInfo: own } }));
 		expect(kept.body?.integrationInfo).toEqual(JSON.parse(own));

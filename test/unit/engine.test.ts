@@ -246,12 +246,10 @@ describe('operations through the real engine against a recorded HTTP server', ()
 		expect(items.map((item: INodeExecutionData) => item.json.action)).toEqual(['activated', 'activated']);
 	});
 
-	it('a workflow saved with the old values (Smart Rent → Activate Contract) runs the same', async () => {
-		const { error } = await runNode('Old', { resource: 'smartRent', operation: 'activateContract', productCode: 'p', contractUuid: '9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e' }, [{ json: {} }]);
-		expect(error).toBeUndefined();
-		expect(server.requests.map((request) => request.path)).toEqual([
-			`/partner/v3/shops/${SHOP_UUID}/rental/products/p/contracts/9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e/activation`,
-		]);
+	it('a workflow with a resource the node does not declare fails, naming it, and sends nothing', async () => {
+		const { error } = await runNode('Unknown', { resource: 'smartRent', operation: 'activateContract', productCode: 'p', contractUuid: '9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e' }, [{ json: {} }]);
+		expect(error?.message).toBe('The resource "smartRent" is not supported');
+		expect(server.requests).toEqual([]);
 	});
 
 	it('On Error → Continue (using error output): a failing item goes to the error output, the others to the main output', async () => {

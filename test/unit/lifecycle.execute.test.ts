@@ -191,7 +191,8 @@ describe.each(cases)('$name', (c) => {
 describe('lifecycle validation names the field and sends nothing', () => {
 	const invalid: Array<[string, INodeParameters, string]> = [
 		['an empty session uuid', { resource: 'posSession', operation: 'get', sessionUuid: '' }, 'Invalid POS session lookup: POS Session UUID (sessionUuid): must not be empty'],
-		['a session uuid with a slash', { resource: 'posSession', operation: 'get', sessionUuid: '../contracts/x' }, 'Invalid POS session lookup: POS Session UUID (sessionUuid): must be a POS session uuid (letters, digits and -), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf'],
+		['a session uuid with a slash', { resource: 'posSession', operation: 'get', sessionUuid: '../contracts/x' }, 'Invalid POS session lookup: POS Session UUID (sessionUuid): must be a POS session uuid (8-4-4-4-12 hex digits), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf'],
+		['a contract id that is not a UUID', { resource: 'contract', operation: 'approve', contractUuid: 'contract-42' }, 'Invalid merchant approval: Contract UUID (contractUuid): must be a contract uuid (8-4-4-4-12 hex digits), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf'],
 		['no identifier', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: 'p', identifierType: 'EAN', identifier: ' ' }, 'Invalid asset conditions request: Identifier (identifier): must not be empty'],
 		['no product code', { resource: 'contract', operation: 'get', productCode: '', contractUuid: CONTRACT }, 'Invalid rental contract lookup: Product Code (productCode): is required: fill in Product Code, or set Default Product Code in the Inbank API credential'],
 		[
@@ -360,30 +361,34 @@ describe('one name per action', () => {
 	});
 });
 
-describe('workflows saved with the old resource and operation values', () => {
-	const old: Array<[string, INodeParameters, string, string]> = [
-		['Smart Rent → Get Asset Conditions', { resource: 'smartRent', operation: 'getAssetConditions', productCode: 'p', identifierType: 'EAN', identifier: '0195949036965' }, 'GET', `${SHOP}/rental/products/p/detailed-asset-model?identifierType=EAN&identifier=0195949036965`],
-		['Smart Rent → Calculate', { resource: 'smartRent', operation: 'calculate', productCode: 'p', period: 24, assets: { asset: [{ type: 'MODEL_BASED', modelId: 'm', modelName: 'X', netPrice: 1 }] } }, 'POST', `${SHOP}/rental/products/p/calculations`],
-		['Smart Rent → Get Contract', { resource: 'smartRent', operation: 'getContract', productCode: 'p', contractUuid: CONTRACT }, 'GET', `${SHOP}/rental/products/p/contracts/${CONTRACT}`],
-		['Smart Rent → Update Asset Identifiers', { resource: 'smartRent', operation: 'updateAssetIdentifiers', productCode: 'p', contractUuid: CONTRACT, assetIdentifiers: { identifier: [{ identifierType: 'SERIAL_NUMBER', identifier: 'X1' }] } }, 'PATCH', `${SHOP}/rental/products/p/contracts/${CONTRACT}/asset-identifiers`],
-		['Smart Rent → Activate Contract', { resource: 'smartRent', operation: 'activateContract', productCode: 'p', contractUuid: CONTRACT }, 'POST', `${SHOP}/rental/products/p/contracts/${CONTRACT}/activation`],
-		['Contract → Merchant Approval', { resource: 'contract', operation: 'merchantApproval', contractUuid: CONTRACT }, 'POST', `${SHOP}/contracts/${CONTRACT}/merchant-approval`],
-	];
-
-	it.each(old)('%s keeps its field values and sends the same request', async (_name, parameters, method, path) => {
-		answer = () => ({ status: 200, body: { id: 1, status: 'activated' } });
-		const result = await run(parameters);
+describe('session and contract uuids', () => {
+	it.each([
+		['POS session', { resource: 'posSession', operation: 'get', sessionUuid: ' 5E3A459A-AADA-4D81-B6AD-09CB9483C8BF ' }, `${SHOP}/pos-sessions/5e3a459a-aada-4d81-b6ad-09cb9483c8bf`],
+		['contract', { resource: 'contract', operation: 'cancel', contractUuid: CONTRACT.toUpperCase() }, `${SHOP}/contracts/${CONTRACT.toLowerCase()}/cancel`],
+	])('a %s uuid in capitals is sent in its canonical lower case', async (_what, parameters, path) => {
+		answer = () => ({ status: 200, body: { uuid: '5e3a459a-aada-4d81-b6ad-09cb9483c8bf', status: 'pending' } });
+		const result = await run(parameters as INodeParameters);
 		expect(result.error).toBeUndefined();
-		expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`${method} ${path}`]);
+		expect(server.requests.map((r) => r.url)).toEqual([path]);
+	});
+});
+
+describe('a resource or operation the node does not declare', () => {
+	it.each([
+		['resource', { resource: 'smartRent', operation: 'activateContract', productCode: 'p', contractUuid: CONTRACT }, 'The resource "smartRent" is not supported'],
+		['operation', { resource: 'contract', operation: 'merchantApproval', contractUuid: CONTRACT }, 'The operation "merchantApproval" of resource "contract" is not supported'],
+		['inherited name', { resource: 'contract', operation: 'toString', contractUuid: CONTRACT }, 'The operation "toString" of resource "contract" is not supported'],
+	])('an unknown %s fails closed, naming the value, and sends nothing', async (_what, parameters, message) => {
+		const result = await run(parameters as INodeParameters);
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toBe(message);
+		expect(server.requests).toHaveLength(0);
 	});
 
-	it.each(old)('%s shows a notice naming the new resource and operation', (_name, parameters) => {
-		const shown = NodeHelpers.getNodeParameters(node.description.properties, { resource: parameters.resource, operation: parameters.operation }, true, false, null, node.description);
-		const notices = node.description.properties.filter(
-			(p) => p.type === 'notice' && p.name === 'renamedActionNotice' && NodeHelpers.displayParameter(shown ?? {}, p, null, node.description),
-		);
-		expect(notices).toHaveLength(1);
-		expect(notices[0].displayName).toMatch(/choose (Rental Product|Contract) → [A-Z]/);
+	it('no field of the node is shown for a resource it does not declare', () => {
+		const shown = NodeHelpers.getNodeParameters(node.description.properties, { resource: 'smartRent', operation: 'activateContract' }, true, false, null, node.description);
+		const visible = node.description.properties.filter((p) => p.name !== 'resource' && NodeHelpers.displayParameter(shown ?? {}, p, null, node.description));
+		expect(visible.map((p) => p.name)).toEqual([]);
 	});
 
 	it('an operation that no version had fails closed, naming it, and sends nothing', async () => {

@@ -3,9 +3,9 @@ import { z } from 'zod/v3';
 
 import { EXAMPLE_REQUEST_BODY } from '../../nodes/InbankSmartRent/actions/posSession/create.operation';
 import { DEFAULT_INTEGRATION_INFO } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
-import { assetsProperty, CUSTOM_CATEGORY } from '../../nodes/InbankSmartRent/actions/shared/assets';
-import { KNOWN_CATEGORY_CODES } from '../../nodes/InbankSmartRent/contract/posSession';
-import { checked } from '../../nodes/InbankSmartRent/contract/primitives';
+import { assetsProperty } from '../../nodes/InbankSmartRent/actions/shared/assets';
+import { CUSTOM_CATEGORY, KNOWN_CATEGORY_CODES } from '../../nodes/shared/domain';
+import { checked } from '../../nodes/shared/primitives';
 import { fullExpectedBody, fullFieldParameters, minimalFieldParameters } from '../support/fixtures';
 import { createFromJson, createThroughExecute } from '../support/through-execute';
 

@@ -2,14 +2,13 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildBodyFromFields } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
-import { CUSTOM_CATEGORY } from '../../nodes/InbankSmartRent/actions/shared/assets';
-import { KNOWN_CATEGORY_CODES } from '../../nodes/InbankSmartRent/contract/posSession';
+import { CUSTOM_CATEGORY, KNOWN_CATEGORY_CODES } from '../../nodes/shared/domain';
 import {
 	assetIdentifiersRequest,
 	calculationRequest,
 	rentalContractRequest,
 } from '../../nodes/InbankSmartRent/contract/smartRent';
-import { formatIssues } from '../../nodes/InbankSmartRent/contract/primitives';
+import { formatIssues } from '../../nodes/shared/primitives';
 import { type CreateOutcome, createFromJson, createThroughExecute } from '../support/through-execute';
 // The sandbox's own, independent reading of Inbank's rules.
 import * as sandboxRules from '../../sandbox/lib/validate.cjs';

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { InbankApi } from '../../credentials/InbankApi.credentials';
 import { retriesOption } from '../../nodes/InbankSmartRent/actions/shared/options';
-import { isLocalNetworkHost } from '../../nodes/InbankSmartRent/transport/hosts';
+import { isLocalNetworkHost } from '../../nodes/shared/transport/hosts';
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
 import { resultOf, runWorkflow } from '../support/engine';
 import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../support/fixtures';

@@ -2,9 +2,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { redactUrlSecrets } from '../../nodes/InbankSmartRent/actions/shared/urlSecrets';
+import { redactUrlSecrets } from '../../nodes/shared/transport/urlSecrets';
 import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import { canonicalUuid, comparedToRecord } from '../../nodes/InbankSmartRentTrigger/parse';
+import { comparedToRecord } from '../../nodes/InbankSmartRentTrigger/parse';
+import { canonicalUuid } from '../../nodes/shared/domain';
 import { quote } from '../../nodes/InbankSmartRentTrigger/quote';
 import { UNSIGNED_READS } from '../../nodes/InbankSmartRentTrigger/TriggerHelpers';
 import { fakeExecuteContext, fakeTriggerExecuteContext, FakeProcessedData } from '../support/fake-context';

@@ -1,4 +1,4 @@
-import { exactNumber, httpUrl } from '../../nodes/InbankSmartRent/contract/primitives';
+import { exactNumber, httpUrl } from '../../nodes/shared/primitives';
 import { shippedSources } from '../support/source-files';
 
 describe('zod: public API only (the host n8n decides the zod version)', () => {

@@ -2,42 +2,51 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as contract from './contract';
-import { currentOperation } from './legacy';
-import type { InbankSmartRentType } from './node.type';
+import type { OperationOf, Resource } from './node.type';
 import * as posSession from './posSession';
 import * as rentalProduct from './rentalProduct';
 import { readConcurrency } from './shared/options';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
-/** The execute of a resource/operation pair; a pair that is not in node.type.ts does not compile. */
-function operationOf(pair: InbankSmartRentType): OperationExecute | undefined {
-	switch (pair.resource) {
-		case 'posSession':
-			return posSession[pair.operation]?.execute;
-		case 'contract':
-			return contract[pair.operation]?.execute;
-		case 'rentalProduct':
-			return rentalProduct[pair.operation]?.execute;
-	}
-}
+/** Every resource's operations: one missing from node.type.ts, or missing here, does not compile. */
+const OPERATIONS: { [R in Resource]: Record<OperationOf<R>, OperationExecute> } = {
+	posSession: { create: posSession.create.execute, get: posSession.get.execute },
+	contract: {
+		get: contract.get.execute,
+		updateAssetIdentifiers: contract.updateAssetIdentifiers.execute,
+		activate: contract.activate.execute,
+		approve: contract.approve.execute,
+		cancel: contract.cancel.execute,
+	},
+	rentalProduct: {
+		getAssetConditions: rentalProduct.getAssetConditions.execute,
+		calculateRent: rentalProduct.calculateRent.execute,
+	},
+};
 
+/**
+ * The execute of the saved resource and operation. A value outside the declared options (a hand-edited
+ * or foreign workflow) fails the node, naming the value: nothing runs on a guess.
+ */
 function resolveOperation(this: IExecuteFunctions): OperationExecute {
 	// Resource and operation take no expressions (noDataExpression): the same for every item.
-	const saved = {
-		resource: this.getNodeParameter('resource', 0) as string,
-		operation: this.getNodeParameter('operation', 0) as string,
-	};
-	const execute = operationOf(currentOperation(saved.resource, saved.operation) as InbankSmartRentType);
-	if (typeof execute !== 'function') {
-		// Fail closed on a value outside the declared options (a hand-edited or foreign workflow).
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const again = { description: 'Open the node and choose Resource and Operation again.' };
+	if (!Object.prototype.hasOwnProperty.call(OPERATIONS, resource)) {
+		throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not supported`, again);
+	}
+	// Read after the resource is known: n8n drops an operation that no property of the resource shows.
+	const operation = this.getNodeParameter('operation', 0, '') as string;
+	const operations: Record<string, OperationExecute> = OPERATIONS[resource as Resource];
+	if (!Object.prototype.hasOwnProperty.call(operations, operation)) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The operation "${saved.operation}" of resource "${saved.resource}" is not supported`,
-			{ description: 'Open the node and choose Resource and Operation again.' },
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+			again,
 		);
 	}
-	return execute;
+	return operations[operation];
 }
 
 /**

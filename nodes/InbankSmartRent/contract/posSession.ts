@@ -11,7 +11,8 @@ import {
 	PRODUCT_CODE_MISSING,
 	type Problem,
 	requiredText,
-} from './primitives';
+} from '../../shared/primitives';
+import { CANONICAL_UUID, CATEGORY_CODE, LATVIA_ONLY_CATEGORY_CODES } from '../../shared/domain';
 
 /**
  * The POS session request of Inbank's partner API v3 (POST /partner/v3/shops/{shopUuid}/pos-sessions),
@@ -26,25 +27,8 @@ import {
 
 const ASSET_TYPES = ['MODEL_BASED', 'CATEGORY_BASED'] as const;
 
-/** Category codes Inbank lists; more can be agreed per partner, so any code of this shape is accepted. */
-export const KNOWN_CATEGORY_CODES = [
-	'phone',
-	'tablet',
-	'computer',
-	'watch',
-	'add_on',
-	'copying_fee',
-	'shipping_fee',
-] as const;
-
-/** copying_fee "is applicable for only Latvia". */
-const LATVIA_ONLY_CATEGORY_CODES: readonly string[] = ['copying_fee'];
-
 const GENDERS = ['m', 'f'] as const;
 export const CURRENCIES = ['EUR'] as const;
-
-// Empty is allowed here: the asset's type rule then names the missing code.
-const CATEGORY_CODE = /^[a-z0-9_]*$/;
 
 const assetShape = z
 	.object(
@@ -241,31 +225,21 @@ export function countryIssues(body: PosSessionCreateRequest, country: string) {
 	return assetCountryIssues(body.rentalApplicationData.assets, country, ['rentalApplicationData', 'assets']);
 }
 
-/** What Inbank answers with 201. Some integrations name the id posSessionUuid. */
-export const posSessionCreateResponse = checked(
-	z
-		.object({
-			uuid: z.string().min(1).optional(),
-			posSessionUuid: z.string().min(1).optional(),
-			status: z.string().min(1),
-			redirectUrl: z.string().url(),
-		})
-		.passthrough(),
-	(value) =>
-		value.uuid ?? value.posSessionUuid
-			? { value }
-			: { problems: [{ path: ['uuid'], message: 'has neither uuid nor posSessionUuid' }] },
-);
+const posSessionCreated = z
+	.object({
+		uuid: z.string().min(1).optional(),
+		posSessionUuid: z.string().min(1).optional(),
+		status: z.string().min(1),
+		redirectUrl: z.string().url(),
+	})
+	.passthrough();
 
-/** Session states Inbank documents; callbacks and GET answers carry one of these. */
-export const POS_SESSION_STATUSES = [
-	'pending',
-	'granted',
-	'completed',
-	'cancelled',
-	'declined',
-	'expired',
-] as const;
+/** What Inbank answers with 201. Some integrations name the id posSessionUuid. */
+export const posSessionCreateResponse = checked<typeof posSessionCreated>(posSessionCreated, (value) =>
+	(value.uuid ?? value.posSessionUuid)
+		? { value }
+		: { problems: [{ path: ['uuid'], message: 'has neither uuid nor posSessionUuid' }] },
+);
 
 /** GET pos-sessions/{uuid}: the fields this package reads; everything else is passed on. */
 export const posSessionRecord = z
@@ -277,7 +251,8 @@ export const posSessionRecord = z
 	})
 	.passthrough();
 
+/** A session or contract uuid: canonical 8-4-4-4-12 (shared/domain.ts), sent in lower case. */
 export const uuidParameter = (what: string) =>
-	requiredText().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
-		message: `must be ${what} (letters, digits and -), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf`,
-	});
+	requiredText()
+		.regex(CANONICAL_UUID, { message: `must be ${what} (8-4-4-4-12 hex digits), such as 5e3a459a-aada-4d81-b6ad-09cb9483c8bf` })
+		.toLowerCase();

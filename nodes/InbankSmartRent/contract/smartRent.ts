@@ -1,6 +1,6 @@
 import { z } from 'zod/v3';
 
-import { amount, checked, exactNumber, PRODUCT_CODE_MISSING, requiredText } from './primitives';
+import { amount, checked, exactNumber, PRODUCT_CODE_MISSING, requiredText } from '../../shared/primitives';
 import { calculationAssets, uuidParameter } from './posSession';
 
 /**
@@ -81,3 +81,6 @@ export const assetIdentifiersRequest = z.object({
 		.array(assetIdentifier, { invalid_type_error: 'must be a list' })
 		.min(1, { message: 'must hold at least one identifier (the hero device’s IMEI or serial number)' }),
 });
+
+/** POST …/calculations answers with the rent and totals: an object, passed on as it is. */
+export const calculationResponse = z.object({}).passthrough();

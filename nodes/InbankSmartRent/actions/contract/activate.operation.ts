@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod/v3';
 
 import { rentalContractRequest } from '../../contract/smartRent';
-import { displayOptionsFor } from '../legacy';
+import { showOnlyFor } from '../node.type';
 import { ASSET_MODEL_NOT_FOUND_TEXT } from '../shared/assets';
 import { actionDone, executeOperation } from '../shared/operation';
 import { fieldLabeler } from '../shared/labels';
@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	displayOptionsFor({ resource: 'contract', operation: 'activate' }),
+	showOnlyFor({ resource: 'contract', operation: 'activate' }),
 	properties,
 );
 
@@ -48,5 +48,5 @@ export const execute = executeOperation<Input>({
 		errorCodes: { ASSET_MODEL_NOT_FOUND: ASSET_MODEL_NOT_FOUND_TEXT },
 		howToCheck: 'look the contract up with Get contract: its status is activated once it took effect',
 	}),
-	output: (input, response) => actionDone('activated', input.contractUuid, response),
+	output: (input, answer) => actionDone('activated', input.contractUuid, answer),
 });

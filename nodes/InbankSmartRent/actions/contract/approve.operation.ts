@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { displayOptionsFor } from '../legacy';
+import { showOnlyFor } from '../node.type';
 import { optionsProperty } from '../shared/options';
 import { contractUuidParameter } from '../shared/parameters';
 import { contractCommand } from './command';
@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	displayOptionsFor({ resource: 'contract', operation: 'approve' }),
+	showOnlyFor({ resource: 'contract', operation: 'approve' }),
 	properties,
 );
 

@@ -24,6 +24,6 @@ export function contractCommand(opts: { suffix: string; action: string; subject:
 			path: `/contracts/${encodeURIComponent(uuid)}/${opts.suffix}`,
 			howToCheck: opts.howToCheck,
 		}),
-		output: ({ contractUuid: uuid }, response) => actionDone(opts.action, uuid, response),
+		output: ({ contractUuid: uuid }, answer) => actionDone(opts.action, uuid, answer),
 	});
 }

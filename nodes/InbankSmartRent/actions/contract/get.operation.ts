@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod/v3';
 
 import { ACTIVATED, rentalContractRequest, rentalContractResponse } from '../../contract/smartRent';
-import { displayOptionsFor } from '../legacy';
+import { showOnlyFor } from '../node.type';
 import { executeOperation } from '../shared/operation';
 import { fieldLabeler } from '../shared/labels';
 import { optionsProperty } from '../shared/options';
@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	displayOptionsFor({ resource: 'contract', operation: 'get' }),
+	showOnlyFor({ resource: 'contract', operation: 'get' }),
 	properties,
 );
 
@@ -29,7 +29,7 @@ type Input = z.output<typeof rentalContractRequest>;
 
 const formLabels = fieldLabeler(properties);
 
-export const execute = executeOperation<Input>({
+export const execute = executeOperation<Input, z.output<typeof rentalContractResponse>>({
 	subject: 'rental contract lookup',
 	schema: rentalContractRequest,
 	labels: () => formLabels,
@@ -39,8 +39,7 @@ export const execute = executeOperation<Input>({
 		path: rentalContractPath(input),
 	}),
 	response: rentalContractResponse,
-	output(_input, response) {
-		const contract = response.body as IDataObject;
-		return { ...contract, activated: contract.status === ACTIVATED };
+	output(_input, { body }) {
+		return { ...(body as IDataObject), activated: body.status === ACTIVATED };
 	},
 });

@@ -1,18 +1,14 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod/v3';
 
 import { assetIdentifiersRequest } from '../../contract/smartRent';
-import { displayOptionsFor } from '../legacy';
+import { showOnlyFor } from '../node.type';
 import { actionDone, executeOperation } from '../shared/operation';
 import { fieldLabeler } from '../shared/labels';
 import { optionsProperty } from '../shared/options';
-import {
-	contractUuidParameter,
-	productCodeParameter,
-	readRentalContract,
-	rentalContractPath,
-} from '../shared/parameters';
+import { field, formBuilder, list, parameterPaths, type FormShape } from '../shared/formMap';
+import { contractUuidParameter, productCodeOf, productCodeParameter, rentalContractPath } from '../shared/parameters';
 
 const properties: INodeProperties[] = [
 	productCodeParameter,
@@ -59,34 +55,35 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	displayOptionsFor({ resource: 'contract', operation: 'updateAssetIdentifiers' }),
+	showOnlyFor({ resource: 'contract', operation: 'updateAssetIdentifiers' }),
 	properties,
 );
 
 type Input = z.output<typeof assetIdentifiersRequest>;
 
+/** The request and where the form holds each of its fields. */
+const UPDATE_FORM: FormShape = {
+	productCode: field('productCode'),
+	contractUuid: field('contractUuid'),
+	assetIdentifiers: list(
+		'assetIdentifiers.identifier',
+		{ identifier: field('identifier'), identifierType: field('identifierType') },
+		'empty',
+	),
+};
+
+const readForm = formBuilder(UPDATE_FORM);
+
 /** The form's name of each field of the request. */
-export const formLabels = fieldLabeler(properties, {
-	'assetIdentifiers[]': 'assetIdentifiers',
-	'assetIdentifiers[].identifier': 'assetIdentifiers.identifier.identifier',
-	'assetIdentifiers[].identifierType': 'assetIdentifiers.identifier.identifierType',
-});
+export const formLabels = fieldLabeler(properties, parameterPaths(UPDATE_FORM));
 
 export const execute = executeOperation<Input>({
 	subject: 'asset identifiers update',
 	schema: assetIdentifiersRequest,
 	labels: () => formLabels,
 	read(itemIndex, connection) {
-		const entries = (this.getNodeParameter('assetIdentifiers', itemIndex, {}) as IDataObject).identifier;
-		return {
-			...readRentalContract.call(this, itemIndex, connection),
-			assetIdentifiers: Array.isArray(entries)
-				? (entries as IDataObject[]).map((entry) => ({
-						identifier: entry.identifier,
-						identifierType: entry.identifierType,
-					}))
-				: [],
-		};
+		const input = readForm((name, fallback) => this.getNodeParameter(name, itemIndex, fallback));
+		return { ...input, productCode: productCodeOf(input.productCode, connection) };
 	},
 	request: (input) => ({
 		method: 'PATCH',
@@ -97,8 +94,8 @@ export const execute = executeOperation<Input>({
 		},
 		howToCheck: 'look the contract up with Get contract',
 	}),
-	output: (input, response) => ({
-		...actionDone('assetIdentifiersUpdated', input.contractUuid, response),
+	output: (input, answer) => ({
+		...actionDone('assetIdentifiersUpdated', input.contractUuid, answer),
 		assetIdentifiers: input.assetIdentifiers,
 	}),
 });

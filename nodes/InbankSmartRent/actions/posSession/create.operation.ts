@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import type { z } from 'zod/v3';
 
 import {
 	CURRENCIES,
@@ -7,19 +8,20 @@ import {
 	posSessionCreateResponse,
 	type PosSessionCreateRequest,
 } from '../../contract/posSession';
-import { displayOptionsFor } from '../legacy';
+import { showOnlyFor } from '../node.type';
 import { ASSET_MODEL_NOT_FOUND_TEXT, assetsProperty, grossAmountFields } from '../shared/assets';
 import { executeOperation } from '../shared/operation';
 import { concurrencyOption, retriesOption, timeoutOption } from '../shared/options';
 import { productCodeParameter } from '../shared/parameters';
+import { parameterPaths } from '../shared/formMap';
+import { fieldLabeler } from '../shared/labels';
 import {
 	countryProblems,
+	CREATE_FORM,
 	DEFAULT_INTEGRATION_INFO,
 	EXAMPLE_REQUEST_BODY,
-	FIELD_PARAMETER_PATHS,
 	readCreateBody,
 } from './createBody';
-import { fieldLabeler } from '../shared/labels';
 
 const showFields = { show: { inputMode: ['fields'] } };
 
@@ -350,14 +352,14 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	displayOptionsFor({ resource: 'posSession', operation: 'create' }),
+	showOnlyFor({ resource: 'posSession', operation: 'create' }),
 	properties,
 );
 
 /** The form's name of each field of the request (Fields mode). */
-export const formLabels = fieldLabeler(properties, FIELD_PARAMETER_PATHS);
+export const formLabels = fieldLabeler(properties, parameterPaths(CREATE_FORM));
 
-export const execute = executeOperation<PosSessionCreateRequest>({
+export const execute = executeOperation<PosSessionCreateRequest, z.output<typeof posSessionCreateResponse>>({
 	subject: 'POS session request',
 	schema: posSessionCreateRequest,
 	read: readCreateBody,
@@ -377,8 +379,7 @@ export const execute = executeOperation<PosSessionCreateRequest>({
 		}`,
 	}),
 	response: posSessionCreateResponse,
-	output(body, response, connection) {
-		const session = response.body as { uuid?: string; posSessionUuid?: string; status: string; redirectUrl: string };
+	output(body, { body: session }, connection) {
 		return {
 			uuid: session.uuid ?? session.posSessionUuid,
 			status: session.status,

@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { name as packageName, version as packageVersion } from '../../../../package.json';
 import { countryIssues, type PosSessionCreateRequest } from '../../contract/posSession';
-import { formatPath } from '../../contract/primitives';
-import { buildAssets } from '../shared/assets';
-import type { InbankConnection } from '../../transport';
+import { formatPath } from '../../../shared/primitives';
+import type { InbankConnection } from '../../../shared/transport';
+import { assetFields } from '../shared/assets';
+import { convert, field, formBuilder, list, object, type FormShape } from '../shared/formMap';
 import { productCodeOf } from '../shared/parameters';
 import { parseJsonParameter, ValidationFailure } from '../shared/validation';
 
@@ -54,43 +55,68 @@ export const EXAMPLE_VALUES: ReadonlySet<string> = new Set([
 	EXAMPLE_REQUEST_BODY.partnerUrls.callbackUrl,
 ]);
 
-/**
- * Where each field of the request is in the Fields mode form, where the names differ (API path, [] for
- * a list entry → parameter path). The words shown come from the parameters' own displayName.
- */
-export const FIELD_PARAMETER_PATHS: Record<string, string> = {
-	validUntil: 'additionalFields.validUntil',
-	userIp: 'additionalFields.userIp',
-	'customerData.identityCode': 'customerData.customer.identityCode',
-	'customerData.firstName': 'customerData.customer.firstName',
-	'customerData.lastName': 'customerData.customer.lastName',
-	'customerData.gender': 'customerData.customer.gender',
-	'customerContactData.email': 'customerContactData.contact.email',
-	'customerContactData.mobile': 'customerContactData.contact.mobile',
-	'purchase.purchaseReference': 'purchaseReference',
-	'purchase.description': 'purchaseDescription',
-	'purchase.additionalDetails': 'additionalFields.purchaseAdditionalDetails',
-	'purchase.merchant': 'merchants',
-	'purchase.merchant[]': 'merchants',
-	'purchase.merchant[].merchantOrderReference': 'merchants.merchant.merchantOrderReference',
-	'purchase.merchant[].merchantDomainName': 'merchants.merchant.merchantDomainName',
-	'rentalApplicationData.insuranceUsed': 'insuranceUsed',
-	'rentalApplicationData.grossCampaignDiscount': 'additionalFields.grossCampaignDiscount',
-	'rentalApplicationData.grossTradeInAmount': 'additionalFields.grossTradeInAmount',
-	'rentalApplicationData.assets': 'assets',
-	'rentalApplicationData.assets[]': 'assets',
-	'rentalApplicationData.assets[].type': 'assets.asset.type',
-	'rentalApplicationData.assets[].modelId': 'assets.asset.modelId',
-	'rentalApplicationData.assets[].categoryCode': 'assets.asset.categoryCode',
-	'rentalApplicationData.assets[].modelName': 'assets.asset.modelName',
-	'rentalApplicationData.assets[].netPrice': 'assets.asset.netPrice',
-	'rentalApplicationData.period': 'period',
-	'partnerUrls.returnUrl': 'partnerUrls.urls.returnUrl',
-	'partnerUrls.cancelUrl': 'partnerUrls.urls.cancelUrl',
-	'partnerUrls.callbackUrl': 'callbackUrl',
-	integrationInfo: 'additionalFields.integrationInfo',
-	additionalData: 'additionalFields.additionalData',
+/** A JSON field of the form: parsed, and an empty object means "not sent". */
+const jsonObjectField = (value: unknown, apiPath: string) => emptyObjectToUndefined(parseJsonParameter(value, apiPath));
+
+/** The request of Create POS session and where the Fields mode form holds each of its fields. */
+export const CREATE_FORM: FormShape = {
+	productCode: field('productCode'),
+	currency: field('currency', { fallback: 'EUR' }),
+	locale: field('locale'),
+	validUntil: field('additionalFields.validUntil', { convert: convert.text }),
+	userIp: field('additionalFields.userIp', { convert: convert.text }),
+	customerData: object(
+		{
+			identityCode: field('customerData.customer.identityCode', { convert: convert.orEmpty }),
+			firstName: field('customerData.customer.firstName', { convert: convert.orEmpty }),
+			lastName: field('customerData.customer.lastName', { convert: convert.orEmpty }),
+			gender: field('customerData.customer.gender', { convert: convert.text }),
+		},
+		['customerData.customer'],
+	),
+	customerContactData: object(
+		{
+			email: field('customerContactData.contact.email', { convert: convert.orEmpty }),
+			mobile: field('customerContactData.contact.mobile', { convert: convert.orEmpty }),
+		},
+		['customerContactData.contact'],
+	),
+	purchase: object({
+		purchaseReference: field('purchaseReference', { fallback: '', convert: convert.text }),
+		description: field('purchaseDescription'),
+		additionalDetails: field('additionalFields.purchaseAdditionalDetails', { convert: jsonObjectField }),
+		merchant: list('merchants.merchant', {
+			merchantOrderReference: field('merchantOrderReference', { convert: convert.orEmpty }),
+			merchantDomainName: field('merchantDomainName', { convert: convert.orEmpty }),
+		}),
+	}),
+	rentalApplicationData: object({
+		insuranceUsed: field('insuranceUsed', { fallback: true }),
+		grossCampaignDiscount: field('additionalFields.grossCampaignDiscount', { convert: convert.text }),
+		grossTradeInAmount: field('additionalFields.grossTradeInAmount', { convert: convert.text }),
+		assets: list('assets.asset', assetFields(), 'empty'),
+		period: field('period'),
+	}),
+	partnerUrls: object(
+		{
+			returnUrl: field('partnerUrls.urls.returnUrl', { convert: convert.orEmpty }),
+			cancelUrl: field('partnerUrls.urls.cancelUrl', { convert: convert.orEmpty }),
+			callbackUrl: field('callbackUrl', { fallback: '', convert: convert.text }),
+		},
+		['partnerUrls.urls', 'callbackUrl'],
+	),
+	// Filled in when the node runs, so that the version sent is always the one installed.
+	integrationInfo: field('additionalFields.integrationInfo', {
+		convert: (value, apiPath) => {
+			const given = parseJsonParameter(value, apiPath);
+			return given === undefined ? DEFAULT_INTEGRATION_INFO : given;
+		},
+	}),
+	additionalData: field('additionalFields.additionalData', { convert: jsonObjectField }),
 };
+
+/** Reads the Fields mode parameters into the request body, leaving out what the user did not set. */
+export const buildBodyFromFields = formBuilder(CREATE_FORM);
 
 /** The raw body of one item, from whichever input mode the node is in. */
 export function readCreateBody(this: IExecuteFunctions, itemIndex: number, connection?: InbankConnection): unknown {
@@ -132,113 +158,9 @@ export function exampleValuesIn(value: unknown, path: Array<string | number> = [
 	return [];
 }
 
-/** Reads the Fields mode parameters into the request body, leaving out what the user did not set. */
-export function buildBodyFromFields(get: (name: string, fallback?: unknown) => unknown): IDataObject {
-	const fields = (get('additionalFields', {}) ?? {}) as IDataObject;
-	const text = (value: unknown) => (value === '' || value === undefined || value === null ? undefined : value);
-	const numberOrUndefined = (key: string) =>
-		fields[key] === undefined || fields[key] === '' ? undefined : fields[key];
-
-	const customer = (get('customerData', {}) as IDataObject)?.customer as IDataObject | undefined;
-	const contact = (get('customerContactData', {}) as IDataObject)?.contact as IDataObject | undefined;
-	const merchants = (get('merchants', {}) as IDataObject)?.merchant as IDataObject[] | undefined;
-	const urls = (get('partnerUrls', {}) as IDataObject)?.urls as IDataObject | undefined;
-	const integrationInfo = currentIntegrationInfo(parseJsonParameter(fields.integrationInfo, 'integrationInfo'));
-	const callbackUrl = text(get('callbackUrl', ''));
-
-	const body: Record<string, unknown> = {
-		productCode: get('productCode'),
-		currency: get('currency', 'EUR'),
-		locale: get('locale'),
-		validUntil: text(fields.validUntil),
-		userIp: text(fields.userIp),
-		customerData: customer
-			? {
-					identityCode: customer.identityCode ?? '',
-					firstName: customer.firstName ?? '',
-					lastName: customer.lastName ?? '',
-					gender: text(customer.gender),
-				}
-			: undefined,
-		customerContactData: contact
-			? { email: contact.email ?? '', mobile: contact.mobile ?? '' }
-			: undefined,
-		purchase: {
-			purchaseReference: text(get('purchaseReference', '')),
-			description: get('purchaseDescription'),
-			additionalDetails: emptyObjectToUndefined(
-				parseJsonParameter(fields.purchaseAdditionalDetails, 'purchase.additionalDetails'),
-			),
-			merchant:
-				merchants && merchants.length > 0
-					? merchants.map((entry) => ({
-							merchantOrderReference: entry.merchantOrderReference ?? '',
-							merchantDomainName: entry.merchantDomainName ?? '',
-						}))
-					: undefined,
-		},
-		rentalApplicationData: {
-			insuranceUsed: get('insuranceUsed', true),
-			grossCampaignDiscount: numberOrUndefined('grossCampaignDiscount'),
-			grossTradeInAmount: numberOrUndefined('grossTradeInAmount'),
-			assets: buildAssets(get('assets', {})),
-			period: get('period'),
-		},
-		partnerUrls:
-			urls || callbackUrl
-				? {
-						returnUrl: urls?.returnUrl ?? '',
-						cancelUrl: urls?.cancelUrl ?? '',
-						callbackUrl,
-					}
-				: undefined,
-		// The default here rather than in withIntegrationInfo: no second copy of the body per item.
-		integrationInfo: integrationInfo === undefined ? DEFAULT_INTEGRATION_INFO : integrationInfo,
-		additionalData: emptyObjectToUndefined(
-			parseJsonParameter(fields.additionalData, 'additionalData'),
-		),
-	};
-	return dropUndefined(body) as IDataObject;
-}
-
 function emptyObjectToUndefined(value: unknown): unknown {
 	if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) {
 		return undefined;
-	}
-	return value;
-}
-
-function dropUndefined(value: unknown): unknown {
-	if (Array.isArray(value)) return value.map(dropUndefined);
-	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		// for…in over a plain object: no entries array per object (this runs for every item).
-		for (const key in value) {
-			const entry = (value as Record<string, unknown>)[key];
-			if (entry !== undefined) out[key] = dropUndefined(entry);
-		}
-		return out;
-	}
-	return value;
-}
-
-const OUR_MODULE = new RegExp(`^${packageName}@`);
-
-/**
- * A saved integrationInfo that only names this package (the default that older versions saved into
- * the workflow) is sent with the version that runs now, not the one it was saved with.
- */
-function currentIntegrationInfo(value: unknown): unknown {
-	const info = value as IDataObject | undefined;
-	if (
-		info &&
-		typeof info === 'object' &&
-		Object.keys(info).length === 2 &&
-		info.ecom_platform === DEFAULT_INTEGRATION_INFO.ecom_platform &&
-		typeof info.Module === 'string' &&
-		OUR_MODULE.test(info.Module)
-	) {
-		return DEFAULT_INTEGRATION_INFO;
 	}
 	return value;
 }

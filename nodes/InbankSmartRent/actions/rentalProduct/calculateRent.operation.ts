@@ -3,9 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod/v3';
 
 import { assetCountryIssues } from '../../contract/posSession';
-import { calculationRequest } from '../../contract/smartRent';
-import { displayOptionsFor } from '../legacy';
-import { ASSET_MODEL_NOT_FOUND_TEXT, assetsProperty, buildAssets, grossAmountFields } from '../shared/assets';
+import { calculationRequest, calculationResponse } from '../../contract/smartRent';
+import { showOnlyFor } from '../node.type';
+import { ASSET_MODEL_NOT_FOUND_TEXT, assetFields, assetsProperty, grossAmountFields } from '../shared/assets';
+import { convert, field, formBuilder, list, object, parameterPaths, type FormShape } from '../shared/formMap';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import { fieldLabeler } from '../shared/labels';
@@ -44,41 +45,35 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	displayOptionsFor({ resource: 'rentalProduct', operation: 'calculateRent' }),
+	showOnlyFor({ resource: 'rentalProduct', operation: 'calculateRent' }),
 	properties,
 );
 
 type Input = z.output<typeof calculationRequest>;
 
-/** The form's name of each field of the request. */
-export const formLabels = fieldLabeler(properties, {
-	'body.period': 'period',
-	'body.insuranceUsed': 'insuranceUsed',
-	'body.assets': 'assets',
-	'body.assets[]': 'assets',
-	'body.assets[].type': 'assets.asset.type',
-	'body.assets[].modelId': 'assets.asset.modelId',
-	'body.assets[].categoryCode': 'assets.asset.categoryCode',
-	'body.assets[].modelName': 'assets.asset.modelName',
-	'body.assets[].netPrice': 'assets.asset.netPrice',
-	'body.assets[].grossPrice': 'assets.asset.grossPrice',
-	'body.grossTradeInAmount': 'additionalFields.grossTradeInAmount',
-	'body.grossCampaignDiscount': 'additionalFields.grossCampaignDiscount',
-});
+/** The request and where the form holds each of its fields. */
+const CALCULATE_FORM: FormShape = {
+	productCode: field('productCode'),
+	body: object({
+		period: field('period'),
+		insuranceUsed: field('insuranceUsed', { fallback: true }),
+		assets: list('assets.asset', assetFields({ grossPrice: true }), 'empty'),
+		grossTradeInAmount: field('additionalFields.grossTradeInAmount', { convert: convert.text }),
+		grossCampaignDiscount: field('additionalFields.grossCampaignDiscount', { convert: convert.text }),
+	}),
+};
 
-export const execute = executeOperation<Input>({
+const readForm = formBuilder(CALCULATE_FORM);
+
+/** The form's name of each field of the request. */
+export const formLabels = fieldLabeler(properties, parameterPaths(CALCULATE_FORM));
+
+export const execute = executeOperation<Input, z.output<typeof calculationResponse>>({
 	subject: 'rental calculation request',
 	schema: calculationRequest,
 	read(itemIndex, connection) {
-		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		const body: IDataObject = {
-			period: this.getNodeParameter('period', itemIndex),
-			insuranceUsed: this.getNodeParameter('insuranceUsed', itemIndex, true),
-			assets: buildAssets(this.getNodeParameter('assets', itemIndex, {})) as IDataObject[],
-		};
-		if (fields.grossTradeInAmount !== undefined) body.grossTradeInAmount = fields.grossTradeInAmount;
-		if (fields.grossCampaignDiscount !== undefined) body.grossCampaignDiscount = fields.grossCampaignDiscount;
-		return { productCode: productCodeOf(this.getNodeParameter('productCode', itemIndex), connection), body };
+		const input = readForm((name, fallback) => this.getNodeParameter(name, itemIndex, fallback));
+		return { ...input, productCode: productCodeOf(input.productCode, connection) };
 	},
 	labels: () => formLabels,
 	check: (input, connection) => assetCountryIssues(input.body.assets, connection.country, ['body', 'assets']),
@@ -90,5 +85,6 @@ export const execute = executeOperation<Input>({
 		// A calculation creates nothing: it is repeated and reported like a read.
 		readOnly: true,
 	}),
-	output: (input, response) => ({ ...(response.body as IDataObject), productCode: input.productCode }),
+	response: calculationResponse,
+	output: (input, { body }) => ({ ...(body as IDataObject), productCode: input.productCode }),
 });

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { z } from 'zod/v3';
 
 import { assetConditionsRequest, assetConditionsResponse } from '../../contract/smartRent';
-import { displayOptionsFor } from '../legacy';
+import { showOnlyFor } from '../node.type';
 import { executeOperation } from '../shared/operation';
 import { optionsProperty } from '../shared/options';
 import { fieldLabeler } from '../shared/labels';
@@ -39,7 +39,7 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	displayOptionsFor({ resource: 'rentalProduct', operation: 'getAssetConditions' }),
+	showOnlyFor({ resource: 'rentalProduct', operation: 'getAssetConditions' }),
 	properties,
 );
 
@@ -47,7 +47,7 @@ type Input = z.output<typeof assetConditionsRequest>;
 
 const formLabels = fieldLabeler(properties);
 
-export const execute = executeOperation<Input>({
+export const execute = executeOperation<Input, z.output<typeof assetConditionsResponse>>({
 	subject: 'asset conditions request',
 	schema: assetConditionsRequest,
 	labels: () => formLabels,
@@ -64,9 +64,8 @@ export const execute = executeOperation<Input>({
 		qs: { identifierType: input.identifierType, identifier: input.identifier },
 	}),
 	response: assetConditionsResponse,
-	output(input, response) {
-		const model = response.body as IDataObject;
+	output(input, { body }) {
 		// modelId is what an asset of Create POS session / Calculate rent takes.
-		return { ...model, modelId: String(model.id), productCode: input.productCode };
+		return { ...(body as IDataObject), modelId: String(body.id), productCode: input.productCode };
 	},
 });

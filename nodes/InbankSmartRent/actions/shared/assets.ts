@@ -1,16 +1,18 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { CATEGORY_OPTIONS, CUSTOM_CATEGORY } from '../../../shared/domain';
+import { convert, field, type FormShape } from './formMap';
+
 /** Inbank's ASSET_MODEL_NOT_FOUND in words, for every operation that sends assets or activates them. */
 export const ASSET_MODEL_NOT_FOUND_TEXT =
 	'Inbank does not know the asset model (check modelId against Get asset conditions)';
 
-/** Marker value of the category picker for a code agreed with Inbank outside the published list. */
-export const CUSTOM_CATEGORY = '__custom__';
-
 /**
  * The asset list of rentalApplicationData, shared by every operation that sends assets (create, and
  * the rental calculation). Fields inside a fixedCollection that depend on a sibling (`type`) are shown
- * by the editor but dropped by declarative routing, so the body is built in code (buildAssets).
+ * by the editor but dropped by declarative routing, so the body is built in code (assetFields).
+ * A new row is Model Based, as the hero device must be; an asset sent without a type is Category Based
+ * (Inbank's meaning, see assetFields).
  */
 export function assetsProperty(opts: { grossPrice?: boolean } = {}): INodeProperties {
 	return {
@@ -55,16 +57,7 @@ export function assetsProperty(opts: { grossPrice?: boolean } = {}): INodeProper
 						displayName: 'Category Code',
 						name: 'categoryCode',
 						type: 'options',
-						options: [
-							{ name: 'Add-On', value: 'add_on', description: 'Code add_on' },
-							{ name: 'Computer', value: 'computer', description: 'Code computer (Smart Rent)' },
-							{ name: 'Copying Fee (Latvia Only)', value: 'copying_fee', description: 'Code copying_fee; Inbank accepts it in Latvia only' },
-							{ name: 'Other (Code Agreed With Inbank)', value: CUSTOM_CATEGORY, description: 'Type the code below' },
-							{ name: 'Phone', value: 'phone', description: 'Code phone (Smart Rent)' },
-							{ name: 'Shipping Fee', value: 'shipping_fee', description: 'Code shipping_fee' },
-							{ name: 'Tablet', value: 'tablet', description: 'Code tablet (Smart Rent)' },
-							{ name: 'Watch', value: 'watch', description: 'Code watch (Smart Rent)' },
-						],
+						options: CATEGORY_OPTIONS,
 						default: 'add_on',
 						displayOptions: { show: { type: ['CATEGORY_BASED'] } },
 						description: 'The asset’s category from Inbank’s list, or a code agreed with Inbank',
@@ -125,26 +118,29 @@ export function assetsProperty(opts: { grossPrice?: boolean } = {}): INodeProper
 	};
 }
 
-/** Turns the editor's asset entries into Inbank's asset objects, sending only what the type uses. */
-export function buildAssets(value: unknown): unknown {
-	const entries = (value as IDataObject | undefined)?.asset;
-	if (!Array.isArray(entries)) return [];
-	return (entries as IDataObject[]).map((entry) => {
-		const type = entry.type ?? 'MODEL_BASED';
-		const out: IDataObject = { type };
-		if (type === 'MODEL_BASED') out.modelId = entry.modelId;
-		else {
-			out.categoryCode =
-				entry.categoryCode === CUSTOM_CATEGORY ? entry.customCategoryCode : entry.categoryCode;
-		}
-		out.modelName = entry.modelName;
-		out.netPrice = entry.netPrice;
+/**
+ * Inbank's meaning of an asset without a type: Category Based (the request schema reads it the same
+ * way). The form always gives a type (a new row defaults to Model Based); an expression or a saved row
+ * without one is read as Inbank would read it.
+ */
+const typeOf = (entry: IDataObject) => entry.type ?? 'CATEGORY_BASED';
+
+/** An asset entry of the form as Inbank's asset object: only what its type uses. */
+export function assetFields(opts: { grossPrice?: boolean } = {}): FormShape {
+	return {
+		type: field('type'),
+		modelId: field('modelId', { when: (entry) => typeOf(entry) === 'MODEL_BASED' }),
+		categoryCode: field('categoryCode', {
+			when: (entry) => typeOf(entry) !== 'MODEL_BASED',
+			convert: (value, _path, entry) => (value === CUSTOM_CATEGORY ? entry?.customCategoryCode : value),
+		}),
+		modelName: field('modelName'),
+		netPrice: field('netPrice'),
 		// 0 is the editor's "not set" for the optional gross price.
-		if (entry.grossPrice !== undefined && entry.grossPrice !== '' && entry.grossPrice !== 0) {
-			out.grossPrice = entry.grossPrice;
-		}
-		return out;
-	});
+		...(opts.grossPrice
+			? { grossPrice: field('grossPrice', { convert: (value) => (value === 0 ? undefined : convert.text(value)) }) }
+			: {}),
+	};
 }
 
 /** Trade-in and campaign discount, as create and the rental calculation both take them. */

@@ -2,14 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod/v3';
 
-import { describeProblem, formatIssues, type Problem } from '../../contract/primitives';
+import { describeProblem, formatIssues, type Problem } from '../../../shared/primitives';
 import {
 	getInbankConnection,
 	inbankApiRequest,
 	type InbankConnection,
 	type InbankRequest,
-	type InbankResponse,
-} from '../../transport';
+} from '../../../shared/transport';
 import { readRetryPolicy, readTimeoutMs } from './options';
 import type { FieldLabeler } from './labels';
 import { ValidationFailure } from './validation';
@@ -19,7 +18,13 @@ import { ValidationFailure } from './validation';
  * the request it makes, and the item it outputs. executeOperation does the rest the same way for
  * every operation: validate before sending, name the field, map API failures, pair the item.
  */
-interface InbankOperation<Input> {
+/** Inbank's answer as output() gets it: the body parsed by the operation's response schema, if it has one. */
+export interface InbankAnswer<Body> {
+	body: Body;
+	statusCode: number;
+}
+
+interface InbankOperation<Input, Answer> {
 	/** Used in "Invalid <subject>: …" messages. */
 	subject: string;
 	schema: z.ZodType<Input, z.ZodTypeDef, unknown>;
@@ -32,12 +37,12 @@ interface InbankOperation<Input> {
 	/** Rules that need the credential (e.g. the shop's country), each with the path of its field. */
 	check?(input: Input, connection: InbankConnection): Array<Required<Problem>>;
 	request(input: Input, connection: InbankConnection): Omit<InbankRequest, 'timeoutMs'>;
-	/** Validates the fields this package reads from Inbank's answer. */
-	response?: z.ZodTypeAny;
-	output(input: Input, response: InbankResponse, connection: InbankConnection): IDataObject;
+	/** Validates the fields this package reads from Inbank's answer; output() gets what it parsed. */
+	response?: z.ZodType<Answer, z.ZodTypeDef, unknown>;
+	output(input: Input, answer: InbankAnswer<Answer>, connection: InbankConnection): IDataObject;
 }
 
-export function executeOperation<Input>(operation: InbankOperation<Input>) {
+export function executeOperation<Input, Answer = unknown>(operation: InbankOperation<Input, Answer>) {
 	return async function (this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 		const connection = await getInbankConnection.call(this, itemIndex);
 		const refuse = (problems: string[]) =>
@@ -71,6 +76,7 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 			itemIndex,
 			readRetryPolicy.call(itemParameters(this), itemIndex),
 		);
+		let body = response.body as Answer;
 		if (operation.response) {
 			const answer = operation.response.safeParse(response.body);
 			if (!answer.success) {
@@ -84,8 +90,10 @@ export function executeOperation<Input>(operation: InbankOperation<Input>) {
 					},
 				);
 			}
+			body = answer.data;
 		}
-		return [{ json: operation.output(input, response, connection), pairedItem: { item: itemIndex } }];
+		const answer = { body, statusCode: response.statusCode };
+		return [{ json: operation.output(input, answer, connection), pairedItem: { item: itemIndex } }];
 	};
 }
 
@@ -138,7 +146,7 @@ export function itemParameters(context: IExecuteFunctions): IExecuteFunctions {
 }
 
 /** The item for actions Inbank answers with 204 No Content. */
-export function actionDone(action: string, contractUuid: string, response: InbankResponse): IDataObject {
+export function actionDone(action: string, contractUuid: string, response: InbankAnswer<unknown>): IDataObject {
 	return {
 		success: true,
 		action,

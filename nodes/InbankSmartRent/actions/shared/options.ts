@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, type RetryPolicy } from '../../transport';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, type RetryPolicy } from '../../../shared/transport';
 
 /** "Options → Timeout", offered by every operation that calls Inbank. */
 export const timeoutOption: INodeProperties = {

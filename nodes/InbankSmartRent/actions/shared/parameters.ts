@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { InbankConnection } from '../../transport';
+import type { InbankConnection } from '../../../shared/transport';
 
 /**
  * Identifiers several operations take. Their defaults read the previous step's output, so that a

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, IWebhookFunctio
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { formatIssues, isHttpUrl } from '../contract/primitives';
+import { formatIssues, isHttpUrl } from '../primitives';
 import { BASE_URL_REQUIRED_COUNTRIES, COUNTRIES, ENVIRONMENTS, isLocalNetworkHost, resolveBaseUrl } from './hosts';
 
 export const CREDENTIAL_TYPE = 'inbankApi';
