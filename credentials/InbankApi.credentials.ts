@@ -148,8 +148,7 @@ export class InbankApi implements ICredentialType {
 
 	/**
 	 * The bearer header, set by a function rather than n8n's generic template: n8n evaluates a template
-	 * with its expression engine on every request (≈ 0.5–1 ms each in n8n 2.41, measured), a third of the
-	 * per-item cost of a 1,000-item Create POS Session run.
+	 * with its expression engine on every request, a large part of a many-item run's cost (BENCHMARKS.md).
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,

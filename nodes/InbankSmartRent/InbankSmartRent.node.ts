@@ -63,8 +63,8 @@ export class InbankSmartRent implements INodeType {
 }
 
 /**
- * The canvas subtitle: the action's own words ("Create POS session"). n8n's expression syntax takes no
- * object literal, hence a chain of conditions, built from the operation lists so that it cannot drift.
+ * The canvas subtitle: the action's own words ("Create POS session"), built from the operation lists so
+ * that it cannot drift.
  */
 function subtitleExpression(properties: INodeProperties[]): string {
 	const pairs: Array<[string, string, string]> = [];

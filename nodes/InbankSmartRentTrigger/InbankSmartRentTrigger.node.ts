@@ -59,9 +59,9 @@ export class InbankSmartRentTrigger implements INodeType {
 		name: 'inbankSmartRentTrigger',
 		icon: { light: 'file:inbank.svg', dark: 'file:inbank.dark.svg' },
 		group: ['trigger'],
-		// Not 1: on every request to a webhook node whose typeVersion is exactly 1, n8n (1.x and 2.x) evaluates
-		// the expression $parameter["options"]["binaryData"] while parsing the body, ≈ 10 ms of CPU per
-		// callback in n8n 2.x (see BENCHMARKS.md). Any version above 1 avoids it.
+		// Not 1: on every request to a webhook node whose typeVersion is exactly 1, n8n evaluates an extra
+		// expression while parsing the body, a measured cost per callback (BENCHMARKS.md,
+		// docs/n8n-behaviours.md). Any version above 1 avoids it.
 		version: 2,
 		subtitle:
 			'={{ {"signature": "Signed callbacks", "urlToken": "Callbacks with a URL token", "none": "Unverified callbacks"}[$parameter["verification"]] ?? "Callbacks" }}',

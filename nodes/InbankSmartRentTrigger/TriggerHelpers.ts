@@ -103,8 +103,8 @@ export function readSettings(get: ParameterReader): Outcome<TriggerSettings> {
 }
 
 /**
- * n8n loads and decrypts the credential from its database on every getCredentials call, which was a
- * third of the cost of accepting a callback. The trigger keeps it in this process's memory for a few
+ * n8n loads and decrypts the credential from its database on every getCredentials call, a large part of
+ * a callback's cost (BENCHMARKS.md). The trigger keeps it in this process's memory for a few
  * seconds: a changed API key takes effect within CREDENTIAL_TTL_MS.
  */
 export const CREDENTIAL_TTL_MS = 15_000;

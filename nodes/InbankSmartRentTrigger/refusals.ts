@@ -41,7 +41,7 @@ export function refusalIn(item: INodeExecutionData): { httpStatus: number; reaso
 	return { httpStatus: Number(marker.httpStatus), reason: String(marker.reason), fix: String(marker.fix ?? '') };
 }
 
-/** What the merchant can do, per kind of refusal (README, Troubleshooting, says the same). */
+/** What the merchant can do, per kind of refusal (the README's "Nothing fires?" says the same). */
 export const FIX = {
 	misconfigured:
 		'Correct that parameter of the trigger. Until then every callback is answered 503, so Inbank sends it again.',

@@ -71,7 +71,7 @@ function numberProblem(value: unknown, parsed: number | undefined, opts: NumberR
  * A number, also when an earlier node hands it over as an exact decimal string ("799.90").
  * Anything that is not exactly a decimal number ("799,90", "1e3", "12abc", NaN, Infinity) is refused
  * rather than guessed at. Built from zod checks and error maps only, no refine/transform: zod runs
- * those as ZodEffects, measured at 3–5 µs each per value, and a request holds several numbers.
+ * those as ZodEffects, a cost per value (BENCHMARKS.md), and a request holds several numbers.
  */
 export function exactNumber(opts: NumberRule = {}) {
 	const asGiven: z.ZodErrorMap = (_issue, ctx) => ({

@@ -16,10 +16,10 @@ import { CANONICAL_UUID, CATEGORY_CODE, LATVIA_ONLY_CATEGORY_CODES } from '../..
 
 /**
  * The POS session request of Inbank's partner API v3 (POST /partner/v3/shops/{shopUuid}/pos-sessions),
- * as ../shared/inbank/pos-session-initiation.md describes it. This is the single description of the
+ * as Inbank's partner API documentation (POS session initiation) describes it. This is the single description of the
  * request: the node's types, its validation and its error messages all come from here.
  *
- * Where the seed contradicts itself we follow the described meaning: customerData and
+ * Where that page contradicts itself we follow the described meaning: customerData and
  * customerContactData are typed "string, required" but described as optional objects with allowed
  * keys; categoryCode is typed number but its values are strings; integrationInfo and additionalData
  * are typed string but described as key/value containers.
@@ -65,7 +65,7 @@ const HERO_DEVICE_MESSAGE =
 	'must be Model Based (MODEL_BASED): the first asset is the hero device (the main rented device) and Inbank requires it to be Model Based with a Model ID';
 
 function assetList<T extends typeof assetShape>(shape: T) {
-	// One rule for the whole list (zod runs each refine as a ZodEffects, ≈ 1–2 µs apiece, so not one per
+	// One rule for the whole list (zod runs each refine as a ZodEffects, a cost per value, so not one per
 	// asset). It runs once no asset has a value of the wrong type, and checks every asset: a bad asset does
 	// not hide the others; the first asset is the hero device.
 	return z
@@ -90,7 +90,7 @@ function assetList<T extends typeof assetShape>(shape: T) {
  */
 export const assets = assetList(assetShape);
 
-/** The rental calculation also takes each asset's gross price (api-facts.md). */
+/** The rental calculation also takes each asset's gross price (Inbank's documentation). */
 export const calculationAssets = assetList(
 	assetShape.extend({ grossPrice: amount().optional() }) as unknown as typeof assetShape,
 );

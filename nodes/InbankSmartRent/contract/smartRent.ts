@@ -4,7 +4,7 @@ import { amount, checked, exactNumber, PRODUCT_CODE_MISSING, requiredText } from
 import { calculationAssets, uuidParameter } from './posSession';
 
 /**
- * Smart Rent endpoints of the partner API v3 (../shared/inbank/api-facts.md), under
+ * Smart Rent endpoints of the partner API v3, as Inbank documents them, under
  * /partner/v3/shops/{shopUuid}/rental/products/{productCode}/….
  */
 

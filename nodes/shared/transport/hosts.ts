@@ -104,8 +104,7 @@ const LOCAL_HTTP_URL =
 
 /**
  * The same choice as resolveBaseUrl, as an n8n expression for the credential test (which runs
- * without our code). Generated from HOSTS so both can never disagree. n8n's expression syntax does
- * not allow object literals inside {{ }}, hence the chain of conditions.
+ * without our code). Generated from HOSTS so both can never disagree.
  */
 function hostChoiceExpression(): string {
 	const byCountry = (environment: Environment) =>

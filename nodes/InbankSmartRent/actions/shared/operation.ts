@@ -123,8 +123,8 @@ function containsExpression(value: unknown): boolean {
  * expression (n8n resolves them to the same value for every item); parameters with expressions are
  * resolved per item as usual. n8n's parameter resolution is the main per-item cost of a many-item run
  * (BENCHMARKS.md). n8n's answer also depends on the fallback (for a parameter that is not shown) and on
- * the options (ensureType, …), so those are part of the key. test/unit/engine.test.ts proves the answers
- * equal to n8n's own through its real WorkflowExecute.
+ * the options (ensureType, …), so those are part of the key. The engine tests prove the answers equal to
+ * n8n's own through its real WorkflowExecute (docs/n8n-behaviours.md).
  */
 export function itemParameters(context: IExecuteFunctions): IExecuteFunctions {
 	let reader = readers.get(context);
