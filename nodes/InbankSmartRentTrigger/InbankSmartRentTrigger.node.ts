@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { canonicalUuid, isPosSessionStatus, POS_SESSION_STATUSES, REPLAY_WINDOW, type PosSessionStatus } from '../shared/domain';
+import { canonicalUuid, isPosSessionStatus, POS_SESSION_STATUS_OPTIONS, POS_SESSION_STATUSES, REPLAY_WINDOW, type PosSessionStatus } from '../shared/domain';
 import { claimDeliveries, ClaimTimeoutError, DEFAULT_REMEMBERED, deliveryKey, MAX_REMEMBERED, MIN_REMEMBERED, nodeMemory } from './ledger';
 import { quote } from './quote';
 import { FIX, refusalIn } from './refusals';
@@ -35,15 +35,6 @@ import {
 	TOKEN_URL_SHAPE,
 	TRIGGER_PANEL,
 } from './ui';
-
-const STATUS_OPTIONS = [
-	{ name: 'Cancelled', value: 'cancelled', description: 'The customer or the shop cancelled' },
-	{ name: 'Completed', value: 'completed', description: 'The contract is active: the only status that means paid' },
-	{ name: 'Declined', value: 'declined', description: 'Inbank declined the application' },
-	{ name: 'Expired', value: 'expired', description: 'The session ran out of time (validUntil)' },
-	{ name: 'Granted', value: 'granted', description: 'Financing granted; not paid until completed' },
-	{ name: 'Pending', value: 'pending', description: 'The application has started' },
-];
 
 /** The Replay Window field offers what readSettings accepts. */
 const { min: MIN_REPLAY_WINDOW, max: MAX_REPLAY_WINDOW, default: DEFAULT_REPLAY_WINDOW } = REPLAY_WINDOW;
@@ -155,7 +146,7 @@ export class InbankSmartRentTrigger implements INodeType {
 				displayName: 'Statuses',
 				name: 'statuses',
 				type: 'multiOptions',
-				options: STATUS_OPTIONS,
+				options: POS_SESSION_STATUS_OPTIONS,
 				default: [...POS_SESSION_STATUSES],
 				description:
 					'Which statuses start the workflow. Others are acknowledged (HTTP 200) and start nothing.',

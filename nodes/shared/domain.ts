@@ -20,6 +20,13 @@ export const POS_SESSION_STATUS_MEANING: Record<PosSessionStatus, string> = {
 	expired: 'Expired: the session ran out of time before a decision',
 };
 
+/** The statuses as picker options (the trigger's status filter), in the order n8n's lint wants: by name. */
+export const POS_SESSION_STATUS_OPTIONS: INodePropertyOptions[] = [...POS_SESSION_STATUSES].sort().map((status) => ({
+	name: status.charAt(0).toUpperCase() + status.slice(1),
+	value: status,
+	description: POS_SESSION_STATUS_MEANING[status],
+}));
+
 /** The status that means paid. */
 export const PAID_STATUS: PosSessionStatus = 'completed';
 

@@ -2,6 +2,7 @@ import type { INode, INodeParameters, IRun, INodeProperties, INodeTypeDescriptio
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { POS_SESSION_STATUS_MEANING } from '../../nodes/shared/domain';
 import { routedStatuses, SETUP_CALLOUT } from '../../nodes/InbankSmartRentTrigger/ui';
 import { runWorkflow } from '../support/engine';
 import { exampleWorkflows } from '../support/examples';
@@ -38,6 +39,16 @@ describe('the nodes panel entry (shared with the action node)', () => {
 		expect(description.description).not.toMatch(/^Starts the workflow/);
 		expect(description.description).toMatch(/POS sessions and contracts/);
 		expect(description.description).toMatch(/workflows that start when a POS session’s status changes/);
+	});
+});
+
+describe('the status filter', () => {
+	it('offers every session status, by name, each described by what it means for the merchant (the item’s event text)', () => {
+		const options = (property('statuses')?.options ?? []) as Array<{ name: string; value: string; description?: string }>;
+		expect(options.map((option) => option.value)).toEqual([...STATUSES].sort());
+		expect(options.map((option) => option.name)).toEqual(['Cancelled', 'Completed', 'Declined', 'Expired', 'Granted', 'Pending']);
+		for (const option of options) expect(option.description).toBe(POS_SESSION_STATUS_MEANING[option.value as keyof typeof POS_SESSION_STATUS_MEANING]);
+		expect(options.find((option) => option.value === 'completed')?.description).toMatch(/paid/);
 	});
 });
 
