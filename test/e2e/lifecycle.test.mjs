@@ -2,7 +2,6 @@
 // chain it (identifier fields keep their defaults, which read the previous step), against a local
 // stand-in for Inbank that records every request.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
@@ -11,8 +10,7 @@ import { chainWorkflow, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
 
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const KEY = `sk_life_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials, SHOP_UUID: SHOP } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankLife00001', name: 'Inbank stand-in' };
 const SESSION = '5e3a459a-aada-4d81-b6ad-09cb9483c8bf';
 const CONTRACT = '9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e';
@@ -96,7 +94,7 @@ describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
 		inbank = await startRecorder(answer);
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
+			{ ...CREDENTIAL, type: 'inbankApi', data: credentials(inbank.baseUrl) },
 		]);
 		await n8n.importWorkflows([ORDER, CONTRACT_ACTIONS, BAD_IMEI]);
 	});

@@ -6,7 +6,7 @@
 // after the claim). A copy from Inbank afterwards still starts nothing downstream.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,8 +17,7 @@ import { N8n, triggerWorkflow } from './lib/n8n.mjs';
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
 
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const KEY = `sk_retry_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankRetry0001', name: 'Inbank stand-in' };
 const WORKFLOW = 'triggerRetry0001';
 const WEBHOOK_ID = randomUUID();
@@ -68,7 +67,7 @@ describe('a failed claim, retried from n8n', { timeout: 600_000 }, () => {
 	before(async () => {
 		recorder = await startRecorder(() => ({ status: 200, body: { ok: true } }));
 		n8n = await N8n.create();
-		await n8n.importCredentials([{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP } }]);
+		await n8n.importCredentials([{ ...CREDENTIAL, type: 'inbankApi', data: credentials() }]);
 		await n8n.importWorkflows([triggerWorkflow(WORKFLOW, WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL)]);
 		await n8n.publish(WORKFLOW);
 		// A row n8n's store cannot use for the trigger (another mode): every claim of the node fails.

@@ -18,8 +18,7 @@ import { N8n, triggerWorkflow } from './lib/n8n.mjs';
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
 
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const KEY = `sk_trigger_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials, SHOP_UUID: SHOP } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankTrig00001', name: 'Inbank stand-in' };
 const WEBHOOK_ID = randomUUID();
 const FILTERED_WEBHOOK_ID = randomUUID();
@@ -109,8 +108,8 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		});
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: 'http://127.0.0.1:9' } },
-			{ ...FETCHING, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
+			{ ...CREDENTIAL, type: 'inbankApi', data: credentials('http://127.0.0.1:9') },
+			{ ...FETCHING, type: 'inbankApi', data: credentials(inbank.baseUrl) },
 		]);
 		await n8n.importWorkflows([
 			triggerWorkflow('trigAll00000001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL),

@@ -3,6 +3,7 @@
 // workflows imported through n8n's own CLI, workflows executed with `n8n execute` or served by `n8n start`.
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const PACKAGE_NAME = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).name;
+export const { PACKAGE_NAME } = createRequire(import.meta.url)('../../support/fixtures.js');
 
 const log = (...args) => {
 	if (process.env.E2E_QUIET !== '1') console.error('[e2e]', ...args);
