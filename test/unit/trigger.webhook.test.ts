@@ -212,25 +212,9 @@ describe('Inbank Smart Rent Trigger description', () => {
 		const statuses = description.properties.find((p) => p.name === 'statuses');
 		expect(statuses?.default).toEqual(['pending', 'granted', 'completed', 'cancelled', 'declined', 'expired']);
 	});
-	it('has webhook methods although Inbank has no registration API (n8n-node lint requires them)', async () => {
-		const methods = trigger.webhookMethods.default;
-		const hook = {} as never;
-		expect(await methods.checkExists.call(hook)).toBe(true);
-		expect(await methods.create.call(hook)).toBe(true);
-		expect(await methods.delete.call(hook)).toBe(true);
-	});
 	it('declares versions above 1, and a subtitle in words', () => {
 		expect(description.version).toEqual([1.1, 1.2]);
 		expect(description.subtitle).toMatch(/"signature": "Signed callbacks"/);
 		expect(description.subtitle).not.toMatch(/verification: /);
-	});
-	it('exports nothing that exists only for tests', async () => {
-		const modules = await Promise.all([
-			import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node'),
-			import('../../nodes/InbankSmartRentTrigger/TriggerHelpers'),
-			import('../../nodes/InbankSmartRentTrigger/ledger'),
-		]);
-		const names = modules.flatMap((module) => Object.keys(module));
-		expect(names.filter((name) => /^forget/i.test(name))).toEqual([]);
 	});
 });
