@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
+import { sandboxCredential } from './lib/flow.mjs';
 import { chainWorkflow, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
 
 const CREDENTIAL = { id: 'inbankLifeSbx01', name: 'Inbank sandbox' };
@@ -25,7 +26,7 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 		sandbox = await startSandbox({ port: 0, requireMerchantApproval: true });
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+			sandboxCredential(CREDENTIAL, sandbox.url),
 		]);
 	});
 	after(async () => {

@@ -6,14 +6,16 @@
 // sends it again) leaves the editor listening, and the resend runs. In production a forged callback
 // starts no execution at all.
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
 import { order } from '../../sandbox/test/helpers.mjs';
-import { N8n, N8N_VERSION, triggerWorkflow } from './lib/n8n.mjs';
+import { form, signedFields } from './lib/callbacks.mjs';
+import { sandboxCredential } from './lib/flow.mjs';
+import { N8n, N8N_VERSION, triggerWorkflow, waitFor } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -83,16 +85,6 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
 	}
 
-	async function waitFor(what, get, timeoutMs = 20_000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await get();
-			if (value) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await new Promise((r) => setTimeout(r, 300));
-		}
-	}
-
 	/** The test execution a callback started, once n8n has finished it. */
 	async function nextFinishedExecution(workflow, known) {
 		let seen;
@@ -119,14 +111,14 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		n8n = await N8n.create();
 		flatted = require(join(n8n.runtime.dir, 'node_modules', 'flatted', 'cjs', 'index.js'));
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+			sandboxCredential(CREDENTIAL, sandbox.url),
 		]);
 		await n8n.importWorkflows(Object.values(WORKFLOWS).map(({ id, webhookId, parameters }) => triggerWorkflow(id, webhookId, parameters, recorder.baseUrl, CREDENTIAL, { typeVersion: 1.2 })));
 		await n8n.publish(WORKFLOWS.live.id);
 		await n8n.start();
 		// n8n registers production webhooks just after it is ready (400: an empty callback).
 		assert.equal((await n8n.webhook(`${WORKFLOWS.live.webhookId}/callback`, { method: 'GET' })).status, 400);
-		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
+		cookie = await n8n.setupOwner();
 	});
 
 	after(async () => {
@@ -179,10 +171,7 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		const session = await createSession(sandbox, testUrl('editorRecord'));
 		await listen('editorRecord');
 		// `granted` while Inbank's record still says pending (a read that lags the change).
-		const timestamp = String(Math.floor(Date.now() / 1000));
-		const message = JSON.stringify({ uuid: session.uuid, status: 'granted' });
-		const hmac = createHmac('sha512', DEFAULT_SHOP.apiKey).update(`${timestamp}.${message}`).digest('hex');
-		const early = await fetch(testUrl('editorRecord'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ hmac, timestamp, message }).toString() });
+		const early = await fetch(testUrl('editorRecord'), form(signedFields(session.uuid, 'granted', DEFAULT_SHOP.apiKey)));
 		assert.deepEqual(await answerOf(early), [503, JSON.stringify({ message: 'callback not accepted; try again later' })]);
 		await new Promise((r) => setTimeout(r, 1500));
 		assert.deepEqual((await executionsOf('editorRecord')).filter((execution) => !known.has(String(execution.id))), [], 'no test run started');

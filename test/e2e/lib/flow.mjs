@@ -18,6 +18,15 @@ export const EXAMPLES = {
 };
 export const CREDENTIAL = { id: 'inbankSandbox01', name: 'Inbank sandbox' };
 
+/** An Inbank API credential for n8n's import, for `shop` of the sandbox at `sandboxUrl`. */
+export function sandboxCredential(ref, sandboxUrl, shop = DEFAULT_SHOP, extra = {}) {
+	return {
+		...ref,
+		type: 'inbankApi',
+		data: { apiKey: shop.apiKey, environment: 'demo', country: shop.country, shopUuid: shop.uuid, baseUrl: sandboxUrl, ...extra },
+	};
+}
+
 /** An example workflow with its placeholder addresses replaced by local ones. */
 export function loadExample(file, { n8nUrl, shopUrl, id }) {
 	const text = readFileSync(join(REPO, 'examples', file), 'utf8')
@@ -54,13 +63,7 @@ export async function startFlow({ examples = ['checkout', 'fullFlow'], log = () 
 		log('installing n8n-nodes-inbank into n8n');
 		const n8n = await N8n.create();
 		started.push(() => n8n.stop());
-		await n8n.importCredentials([
-			{
-				...CREDENTIAL,
-				type: 'inbankApi',
-				data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: DEFAULT_SHOP.country, shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url },
-			},
-		]);
+		await n8n.importCredentials([sandboxCredential(CREDENTIAL, sandbox.url)]);
 		const ids = { checkout: 'exampleCheckout', followUp: 'exampleFollowUp', fullFlow: 'exampleFullFlow' };
 		const workflows = examples.map((name) => loadExample(EXAMPLES[name], { n8nUrl: n8n.baseUrl, shopUrl: shop.baseUrl, id: ids[name] }));
 		await n8n.importWorkflows(workflows);

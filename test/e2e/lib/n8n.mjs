@@ -82,6 +82,22 @@ export async function freePort() {
 	});
 }
 
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a truthy value (returned), or fails naming `what` after `timeoutMs`. */
+export async function waitFor(what, probe, timeoutMs = 120_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(300);
+	}
+}
+
+/** The owner account the suites set up, to sign in to the editor's REST API. */
+export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' };
+
 const instances = new Set();
 const signalStops = new Set();
 
@@ -262,7 +278,7 @@ export class N8n extends N8nCli {
 	 * Creates the owner account with n8n's owner setup (what the editor's first screen does), so that
 	 * the editor can be signed in to; returns the session cookie.
 	 */
-	async setupOwner(owner) {
+	async setupOwner(owner = OWNER) {
 		const res = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'browser-id': 'inbank-e2e' },
