@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { chainWorkflow, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
+import { chainWorkflow, N8n, nodeError, nodeOutput, orderStartSteps } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -45,29 +45,7 @@ function answer(request) {
 
 
 const ORDER = chainWorkflow('lifecycleOrder1', [
-	['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
-	[
-		'Calculate rent',
-		{
-			resource: 'rentalProduct',
-			operation: 'calculateRent',
-			productCode: PRODUCT,
-			period: '={{ $json.periods[1] }}',
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 799.9 }] },
-		},
-	],
-	[
-		'Create POS session',
-		{
-			resource: 'posSession',
-			operation: 'create',
-			productCode: PRODUCT,
-			locale: 'et-EE',
-			period: 24,
-			purchaseDescription: 'Order 2001',
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName: 'iPhone 15 128GB', netPrice: 799.9 }] },
-		},
-	],
+	...orderStartSteps(PRODUCT, { netPrice: 799.9, modelName: 'iPhone 15 128GB', create: { purchaseDescription: 'Order 2001' } }),
 	['Get POS session', { resource: 'posSession', operation: 'get' }],
 	[
 		'Update asset identifiers',

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
-import { demoOrder, loadExample, sandboxCredential } from './lib/flow.mjs';
+import { demoOrder, loadExample, sandboxControl, sandboxCredential } from './lib/flow.mjs';
 import { N8n, sleep, waitFor } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
@@ -94,15 +94,7 @@ describe('reconcile on a schedule beside the trigger (examples/04) in a real n8n
 		assert.ok(res.ok, `${method} /rest${path} answered ${res.status}: ${text.slice(0, 300)}`);
 		return JSON.parse(text).data;
 	}
-	const control = async (sandbox, method, path, body) => {
-		const res = await fetch(`${sandbox.url}/__sandbox${path}`, {
-			method,
-			headers: { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-		return await res.json();
-	};
+	const control = (sandbox, method, path, body) => sandboxControl(sandbox.url, method, path, body);
 	/** The sandbox's GETs of one session, in order (a reconcile run, the trigger's fetch or a branch reading it). */
 	const readsOf = async (sandbox, uuid) => (await control(sandbox, 'GET', '/requests')).filter((r) => r.method === 'GET' && r.path.endsWith(`/pos-sessions/${uuid}`));
 	const notes = (order) =>

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
 import { order } from '../../sandbox/test/helpers.mjs';
 import { form, json, signedFields } from './lib/callbacks.mjs';
-import { sandboxCredential } from './lib/flow.mjs';
+import { createSandboxSession, sandboxControl, sandboxCredential } from './lib/flow.mjs';
 import { N8n, N8N_VERSION, triggerWorkflow } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
@@ -35,22 +35,9 @@ describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_
 	let recorder;
 	let cookie;
 
-	const control = async (method, path, body) => {
-		const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await res.text();
-		return text ? JSON.parse(text) : undefined;
-	};
+	const control = (method, path, body) => sandboxControl(sandbox.url, method, path, body);
 	/** A new POS session at the sandbox (201), created as the shop would. */
-	const createSession = async (overrides = {}) => {
-		const res = await fetch(`${sandbox.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${DEFAULT_SHOP.apiKey}`, 'content-type': 'application/json' },
-			body: JSON.stringify(order(undefined, overrides)),
-		});
-		const body = await res.json();
-		assert.equal(res.status, 201, JSON.stringify(body));
-		return body;
-	};
+	const createSession = (overrides = {}) => createSandboxSession(sandbox.url, order(undefined, overrides));
 	/** The shop's partner URLs with the Callback URL given (Inbank requires the other two). */
 	const partnerUrls = (callbackUrl) => ({ returnUrl: 'https://shop.example.com/return', cancelUrl: 'https://shop.example.com/cancel', callbackUrl });
 	const productionUrl = (workflow) => `${n8n.baseUrl}/webhook/${WORKFLOWS[workflow].webhookId}/callback`;

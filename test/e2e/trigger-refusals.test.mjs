@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
 import { order } from '../../sandbox/test/helpers.mjs';
 import { form, signedFields } from './lib/callbacks.mjs';
-import { sandboxCredential } from './lib/flow.mjs';
+import { createSandboxSession, sandboxControl, sandboxCredential } from './lib/flow.mjs';
 import { N8n, N8N_VERSION, triggerWorkflow, waitFor } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
@@ -45,22 +45,9 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		assert.equal(res.status, 200, `${path}: ${JSON.stringify(body).slice(0, 500)}`);
 		return body.data;
 	};
-	const control = async (target, method, path, body) => {
-		const res = await fetch(`${target.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await res.text();
-		assert.ok(res.status < 300, `${path}: ${res.status} ${text}`);
-		return text ? JSON.parse(text) : undefined;
-	};
-	const createSession = async (target, callbackUrl) => {
-		const res = await fetch(`${target.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${DEFAULT_SHOP.apiKey}`, 'content-type': 'application/json' },
-			body: JSON.stringify(order(undefined, { partnerUrls: { returnUrl: 'https://shop.example.com/return', cancelUrl: 'https://shop.example.com/cancel', callbackUrl } })),
-		});
-		const body = await res.json();
-		assert.equal(res.status, 201, JSON.stringify(body));
-		return body;
-	};
+	const control = (target, method, path, body) => sandboxControl(target.url, method, path, body);
+	const createSession = (target, callbackUrl) =>
+		createSandboxSession(target.url, order(undefined, { partnerUrls: { returnUrl: 'https://shop.example.com/return', cancelUrl: 'https://shop.example.com/cancel', callbackUrl } }));
 	const testUrl = (workflow) => `${n8n.baseUrl}/webhook-test/${WORKFLOWS[workflow].webhookId}/callback`;
 	const productionUrl = (workflow) => `${n8n.baseUrl}/webhook/${WORKFLOWS[workflow].webhookId}/callback`;
 

@@ -22,7 +22,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
 import { form, signedFields } from '../e2e/lib/callbacks.mjs';
-import { CREDENTIAL, demoOrder, EXAMPLES, loadExample, sandboxCredential } from '../e2e/lib/flow.mjs';
+import { CREDENTIAL, demoOrder, EXAMPLES, loadExample, sandboxControl, sandboxCredential } from '../e2e/lib/flow.mjs';
 import { ensureRuntime, packPackage, sleep, triggerWorkflow, waitFor } from '../e2e/lib/n8n.mjs';
 import { startBalancer } from './lib/balancer.mjs';
 import { QueueCluster } from './lib/cluster.mjs';
@@ -68,13 +68,7 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		cluster.workers.reduce((sum, w) => sum + [...cluster.log_(w.name).slice(from[w.name] ?? 0).matchAll(pattern)].reduce((n, m) => n + Number(m[1] ?? 1), 0), 0);
 	const workerLogMarks = () => Object.fromEntries(cluster.workers.map((w) => [w.name, cluster.log_(w.name).length]));
 
-	/** The sandbox's control API (JSON, as the hardened API requires). */
-	async function control(method, path, body) {
-		const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await res.text();
-		if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
-		return text ? JSON.parse(text) : undefined;
-	}
+	const control = (method, path, body) => sandboxControl(sandbox.url, method, path, body);
 
 	async function checkout(baseUrl, orderId) {
 		const res = await fetch(`${baseUrl}/webhook/shop-checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoOrder(orderId)) });

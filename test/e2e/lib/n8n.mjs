@@ -461,6 +461,38 @@ export function chainWorkflow(id, steps, credential) {
 }
 
 /**
+ * The start of an order as chainWorkflow steps: Get asset conditions (an iPhone's EAN) → Calculate rent (the
+ * model's second period) → Create POS session for that model; `create`: further Create parameters.
+ */
+export function orderStartSteps(productCode, { netPrice, modelName, create = {} }) {
+	return [
+		['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode, identifierType: 'EAN', identifier: '0195949036965' }],
+		[
+			'Calculate rent',
+			{
+				resource: 'rentalProduct',
+				operation: 'calculateRent',
+				productCode,
+				period: '={{ $json.periods[1] }}',
+				assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice }] },
+			},
+		],
+		[
+			'Create POS session',
+			{
+				resource: 'posSession',
+				operation: 'create',
+				productCode,
+				locale: 'et-EE',
+				period: 24,
+				assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName, netPrice }] },
+				...create,
+			},
+		],
+	];
+}
+
+/**
  * A published workflow for trigger tests: Inbank Smart Rent Trigger → HTTP Request that posts the
  * item to `${recorderUrl}/executions/${id}`, so that the recorder's requests are the executions.
  */
