@@ -4,6 +4,7 @@
 # Nothing is started here and no system service is used: the suite runs its own throw-away cluster and
 # redis-server on loopback ports. Prints `PG_BIN=<dir with initdb/pg_ctl>` and `REDIS_SERVER=<path>`.
 set -euo pipefail
+source "$(dirname "$0")/lib/apt-install.sh"
 log() { echo "[ensure-services] $*" >&2; }
 
 pg_bin() {
@@ -18,16 +19,9 @@ missing=()
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 [ -n "$(redis_bin)" ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then SUDO=(); elif command -v sudo >/dev/null; then SUDO=(sudo -n); else
-    log "ERROR: ${missing[*]} missing and not root (no sudo): install them with apt-get install ${missing[*]}"
-    exit 1
-  fi
-  command -v apt-get >/dev/null || { log "ERROR: ${missing[*]} missing and no apt-get: install PostgreSQL and redis-server"; exit 1; }
-  log "installing ${missing[*]} (apt-get)"
-  "${SUDO[@]}" apt-get update -qq >&2
   # The packages' own services are not used (the suite starts its own processes); where a service
   # cannot start (a container), apt-get may report it, which must not stop the suite.
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || {
+  apt_install ensure-services --no-install-recommends "${missing[@]}" || {
     log "apt-get reported an error; checking whether the binaries are there anyway"
   }
 fi

@@ -6,16 +6,14 @@
 // dist/, so package.json `files` leaves dist/docs out of the npm tarball.
 // Workflows and node parameters: scripts/screenshots/workflows.mjs. SCREENSHOTS_OUT=<dir> writes elsewhere;
 // SCREENSHOTS_DEBUG=1 prints the whole error of a failed step. Takes 1–2 minutes with the runtime cached.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
 
-import { chromium } from 'playwright-core';
-
-import { DEFAULT_SHOP, startSandbox } from '../sandbox/server.mjs';
+import { startSandbox } from '../sandbox/server.mjs';
+import { createSandboxSession, sandboxCredential } from '../test/e2e/lib/flow.mjs';
 import { ensureRuntime, N8n, PACKAGE_NAME, packPackage, REPO } from '../test/e2e/lib/n8n.mjs';
+import { ensureChromium, launchChromium, openWorkflow, signIn } from './lib/editor.mjs';
 import {
 	CREDENTIAL,
 	SHOTS,
@@ -24,24 +22,8 @@ import {
 	workflows,
 } from './screenshots/workflows.mjs';
 
-const run = promisify(execFile);
 const OUT = process.env.SCREENSHOTS_OUT ?? join(REPO, 'docs', 'images');
 const MAX_BYTES = 150 * 1024;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox', // runs as root in CI and here
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-default-apps',
-	'--disable-extensions',
-	'--hide-scrollbars',
-	'--font-render-hinting=none',
-];
 const OWNER = {
 	email: 'owner@example.com',
 	firstName: 'Mari',
@@ -112,38 +94,31 @@ let triggerWebhookId;
 
 /** A POS session as a shop creates it, with `callbackUrl` as partnerUrls.callbackUrl. */
 async function createSession(sandbox, callbackUrl) {
-	const res = await fetch(`${sandbox.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
-		method: 'POST',
-		headers: {
-			authorization: `Bearer ${DEFAULT_SHOP.apiKey}`,
-			'content-type': 'application/json',
+	return await createSandboxSession(sandbox.url, {
+		productCode: 'smart_rent_demo',
+		currency: 'EUR',
+		locale: 'et-EE',
+		purchase: {
+			purchaseReference: '1002',
+			description: 'Order 1002: Apple iPhone 15 on Smart Rent',
 		},
-		body: JSON.stringify({
-			productCode: 'smart_rent_demo',
-			currency: 'EUR',
-			locale: 'et-EE',
-			purchase: { purchaseReference: '1002', description: 'Order 1002: Apple iPhone 15 on Smart Rent' },
-			rentalApplicationData: {
-				assets: [
-					{
-						type: 'MODEL_BASED',
-						modelId: 'apple-iphone-15-128',
-						modelName: 'Apple iPhone 15 128GB',
-						netPrice: 449,
-					},
-				],
-				period: 24,
-			},
-			partnerUrls: {
-				returnUrl: 'https://shop.example.com/checkout/inbank-return',
-				cancelUrl: 'https://shop.example.com/checkout/inbank-cancel',
-				callbackUrl,
-			},
-		}),
+		rentalApplicationData: {
+			assets: [
+				{
+					type: 'MODEL_BASED',
+					modelId: 'apple-iphone-15-128',
+					modelName: 'Apple iPhone 15 128GB',
+					netPrice: 449,
+				},
+			],
+			period: 24,
+		},
+		partnerUrls: {
+			returnUrl: 'https://shop.example.com/checkout/inbank-return',
+			cancelUrl: 'https://shop.example.com/checkout/inbank-cancel',
+			callbackUrl,
+		},
 	});
-	const body = await res.json();
-	if (res.status !== 201) throw new Error(`creating the POS session answered ${res.status}: ${JSON.stringify(body)}`);
-	return body;
 }
 
 /** The smallest rectangle around the given boxes, with a margin, kept inside `bounds`. */
@@ -175,15 +150,6 @@ async function box(locator) {
 const canvasNode = (page, name) =>
 	page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 
-/** Opens a workflow in the editor and waits until its nodes are drawn. */
-async function openWorkflow(page, id) {
-	const expected = nodeCounts.get(id);
-	await page.goto(`/workflow/${id}`);
-	await page.waitForFunction(
-		(n) => document.querySelectorAll('[data-test-id="canvas-node"]').length === n,
-		expected,
-	);
-}
 /** Workflow id → its number of nodes: the canvas is drawn when it shows them all. */
 const nodeCounts = new Map();
 
@@ -214,11 +180,7 @@ async function main() {
 		const runtime = await step('n8n runtime (cached by scripts/ensure-n8n.sh)', () =>
 			ensureRuntime(),
 		);
-		await step('browser (scripts/ensure-browser.sh)', async () => {
-			if (CHROMIUM === '/usr/bin/chromium')
-				await run('bash', [join(REPO, 'scripts/ensure-browser.sh')]);
-			if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM} (CHROMIUM_PATH)`);
-		});
+		await step('browser (scripts/ensure-browser.sh)', () => ensureChromium());
 		const tarball = await step('build and pack the package', () => packPackage());
 
 		// On the README's port when it is free, so that the credential's Base URL in the picture is the
@@ -238,29 +200,9 @@ async function main() {
 		stops.push(() => n8n.stop());
 		await step('import the sandbox credential and the workflows', async () => {
 			await n8n.importCredentials([
-				{
-					...CREDENTIAL,
-					type: 'inbankApi',
-					data: {
-						apiKey: DEFAULT_SHOP.apiKey,
-						environment: 'demo',
-						country: DEFAULT_SHOP.country,
-						shopUuid: DEFAULT_SHOP.uuid,
-						baseUrl: sandbox.url,
-					},
-				},
-				{
-					...UNREACHABLE_CREDENTIAL,
-					type: 'inbankApi',
-					// Port 9 (discard) on loopback: nothing listens, the connection is refused.
-					data: {
-						apiKey: DEFAULT_SHOP.apiKey,
-						environment: 'demo',
-						country: DEFAULT_SHOP.country,
-						shopUuid: DEFAULT_SHOP.uuid,
-						baseUrl: 'http://127.0.0.1:9',
-					},
-				},
+				sandboxCredential(CREDENTIAL, sandbox.url),
+				// Port 9 (discard) on loopback: nothing listens, the connection is refused.
+				sandboxCredential(UNREACHABLE_CREDENTIAL, 'http://127.0.0.1:9'),
 			]);
 			// The CRM notes of example 2 go nowhere: nothing runs them here.
 			const all = workflows(REPO, PACKAGE_NAME, { crmUrl: 'http://127.0.0.1:9' });
@@ -271,21 +213,9 @@ async function main() {
 			await n8n.importWorkflows(all);
 		});
 		await step('start n8n', () => n8n.start());
-		await step('create the owner account', async () => {
-			const res = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(OWNER),
-			});
-			if (res.status !== 200)
-				throw new Error(
-					`POST /rest/owner/setup answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
-				);
-		});
+		await step('create the owner account', () => n8n.setupOwner(OWNER));
 
-		const browser = await step('launch Chromium', () =>
-			chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-		);
+		const browser = await step('launch Chromium', () => launchChromium());
 		stops.push(() => browser.close());
 		const context = await browser.newContext({
 			baseURL: n8n.baseUrl,
@@ -306,30 +236,14 @@ async function main() {
 		page.setDefaultTimeout(45_000);
 		mkdirSync(OUT, { recursive: true });
 
-		await step(
-			'sign in as the owner',
-			async () => {
-				await page.goto('/signin');
-				await page.locator('[data-test-id="emailOrLdapLoginId"] input').fill(OWNER.email);
-				await page.locator('[data-test-id="password"] input').fill(OWNER.password);
-				await page.locator('[data-test-id="form-submit-button"]').click();
-				await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-				// First-run dialogs (what's new, surveys) open over the home page once it has loaded;
-				// the environment of test/e2e/lib/n8n.mjs turns them off, and any that still shows is closed.
-				await page.locator('[data-test-id="project-home-menu-item"]').waitFor();
-				for (const close of await page.locator('.el-overlay .el-dialog__headerbtn').all()) {
-					if (await close.isVisible()) await close.click();
-				}
-			},
-			page,
-		);
+		await step('sign in as the owner', () => signIn(page, OWNER), page);
 
 		await step(
 			'1 create-form: POS Session → Create with a Model Based and a Category Based asset',
 			async () => {
 				await page.setViewportSize({ width: 1280, height: 1300 });
 				const shot = SHOTS.createForm;
-				await openWorkflow(page, shot.workflow);
+				await openWorkflow(page, shot.workflow, nodeCounts.get(shot.workflow));
 				const ndv = await openNode(page, shot.node);
 				const assets = ndv.locator(`[data-test-id="fixed-collection-${shot.collection}"]`);
 				await assets.locator(`[data-test-id="parameter-input-${shot.lastField}"]`).waitFor();
@@ -403,7 +317,11 @@ async function main() {
 				const more = dialog.getByText('More details', { exact: true });
 				if (await more.isVisible()) {
 					await more.click();
-					await dialog.getByText(/ECONNREFUSED/).filter({ hasNotText: 'Inbank’s host' }).first().waitFor();
+					await dialog
+						.getByText(/ECONNREFUSED/)
+						.filter({ hasNotText: 'Inbank’s host' })
+						.first()
+						.waitFor();
 				}
 				const notice = dialog.getByText(/Inbank’s host cannot be reached/);
 				const modal = await box(page.locator('.el-dialog', { has: dialog }));
@@ -414,7 +332,9 @@ async function main() {
 				]) {
 					const b = await box(locator);
 					if (b.y < modal.y || b.y + b.height > bottom)
-						throw new Error(`${what} is not in view with the credential open (${JSON.stringify(b)})`);
+						throw new Error(
+							`${what} is not in view with the credential open (${JSON.stringify(b)})`,
+						);
 				}
 				// Down to the API key: the banner and the notice are the picture's subject.
 				const apiKey = await box(dialog.locator('[data-test-id="parameter-input-apiKey"]'));
@@ -431,7 +351,11 @@ async function main() {
 			async () => {
 				// A squarer view lets the canvas fit the six outputs at a readable zoom.
 				await page.setViewportSize({ width: 960, height: 900 });
-				await openWorkflow(page, SHOTS.triggerRouted.workflow);
+				await openWorkflow(
+					page,
+					SHOTS.triggerRouted.workflow,
+					nodeCounts.get(SHOTS.triggerRouted.workflow),
+				);
 				await save(page, 'trigger-routed', {
 					clip: await canvasClip(page, { left: 60, right: 60, top: 30, bottom: 40 }),
 				});
@@ -444,7 +368,7 @@ async function main() {
 			async () => {
 				await page.setViewportSize({ width: 1280, height: 1000 });
 				const shot = SHOTS.triggerPanel;
-				await openWorkflow(page, shot.workflow);
+				await openWorkflow(page, shot.workflow, nodeCounts.get(shot.workflow));
 				const ndv = await openNode(page, shot.node);
 				await ndv.locator(`[data-test-id="parameter-input-${shot.field}"]`).waitFor();
 				// Open Webhook URLs on the Production URL: what the merchant pastes into callbackUrl.
@@ -467,13 +391,15 @@ async function main() {
 			async () => {
 				await page.setViewportSize({ width: 1280, height: 1000 });
 				const shot = SHOTS.triggerTestEvent;
-				await openWorkflow(page, shot.workflow);
+				await openWorkflow(page, shot.workflow, nodeCounts.get(shot.workflow));
 				const ndv = await openNode(page, shot.node);
 				// The panel's texts name this button: it must read so in this n8n.
 				const button = ndv.locator('[data-test-id="trigger-execute-button"]');
 				const label = (await button.innerText()).trim();
 				if (label !== 'Execute step')
-					throw new Error(`the trigger's test button reads "${label}"; the panel says Execute step`);
+					throw new Error(
+						`the trigger's test button reads "${label}"; the panel says Execute step`,
+					);
 				await button.click();
 				await ndv
 					.locator('[data-test-id="trigger-listening"]')
@@ -507,7 +433,11 @@ async function main() {
 			'4 validation-error: executing a node with an invalid item',
 			async () => {
 				await page.setViewportSize({ width: 1280, height: 800 });
-				await openWorkflow(page, SHOTS.validationError.workflow);
+				await openWorkflow(
+					page,
+					SHOTS.validationError.workflow,
+					nodeCounts.get(SHOTS.validationError.workflow),
+				);
 				const ndv = await openNode(page, SHOTS.validationError.node);
 				await ndv.locator('[data-test-id="node-execute-button"]').first().click();
 				await ndv
@@ -534,7 +464,11 @@ async function main() {
 			'5 lifecycle: a lifecycle chain executed against the sandbox',
 			async () => {
 				await page.setViewportSize({ width: 1200, height: 600 });
-				await openWorkflow(page, SHOTS.lifecycle.workflow);
+				await openWorkflow(
+					page,
+					SHOTS.lifecycle.workflow,
+					nodeCounts.get(SHOTS.lifecycle.workflow),
+				);
 				const nodes = page.locator('[data-test-id="canvas-node"]');
 				const count = await nodes.count();
 				await page.locator('[data-test-id="execute-workflow-button"]').click();

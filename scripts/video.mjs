@@ -9,23 +9,20 @@
 // and not in the npm tarball. Fails if a scene does not happen or the take is longer than 5 minutes.
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 
-import { chromium } from 'playwright-core';
-
 import { CREDENTIAL, demoOrder, startFlow } from '../test/e2e/lib/flow.mjs';
 import { ensureRuntime, PACKAGE_NAME, packPackage, REPO } from '../test/e2e/lib/n8n.mjs';
+import { ensureChromium, launchChromium, openWorkflow, signIn } from './lib/editor.mjs';
 import { AI_NODES, AI_WORKFLOW_ID, aiAgentSetup, EAN, startStandInModel } from './video/ai-agent.mjs';
 import { DEFAULT_PRODUCT } from '../sandbox/server.mjs';
 
 const run = promisify(execFile);
 const OUT = process.env.VIDEO_OUT ?? join(REPO, 'video', 'n8n-nodes-inbank-demo.webm');
 const MAX_SECONDS = 5 * 60;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions', '--hide-scrollbars', '--font-render-hinting=none'];
 const VIEWPORT = { width: 1280, height: 800 };
 const OWNER = { email: 'owner@example.com', firstName: 'Mari', lastName: 'Maasikas', password: 'Video-0wner-Passw0rd' };
 const ORDER_ID = '1001';
@@ -132,21 +129,6 @@ h1{margin:0 0 8px;font-size:30px}.price{font-size:22px;margin:16px 0}button{widt
 	return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-async function signIn(page) {
-	await page.goto('/signin');
-	await page.locator('[data-test-id="emailOrLdapLoginId"] input').fill(OWNER.email);
-	await page.locator('[data-test-id="password"] input').fill(OWNER.password);
-	await page.locator('[data-test-id="form-submit-button"]').click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-	await page.locator('[data-test-id="project-home-menu-item"]').waitFor();
-	for (const close of await page.locator('.el-overlay .el-dialog__headerbtn').all()) if (await close.isVisible()) await close.click();
-}
-
-async function openWorkflow(page, id, nodes) {
-	await page.goto(`/workflow/${id}`);
-	await page.waitForFunction((n) => document.querySelectorAll('[data-test-id="canvas-node"]').length === n, nodes);
-}
-
 /**
  * The workflow's Executions tab on its execution `index` places from the newest (n8n opens the newest),
  * drawn with its nodes' status; `node` must be among the nodes that ran.
@@ -177,8 +159,7 @@ async function main() {
 	try {
 		say('n8n runtime, browser, ffmpeg, package');
 		await ensureRuntime();
-		if (CHROMIUM === '/usr/bin/chromium') await run('bash', [join(REPO, 'scripts/ensure-browser.sh')]);
-		if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM} (CHROMIUM_PATH)`);
+		await ensureChromium();
 		await run('bash', [join(REPO, 'scripts/ensure-ffmpeg.sh')]);
 		await packPackage();
 
@@ -190,12 +171,11 @@ async function main() {
 			extra: async () => aiAgentSetup({ modelUrl: model.url, packageName: PACKAGE_NAME, inbankCredential: CREDENTIAL, productCode: DEFAULT_PRODUCT.code }),
 		});
 		stops.push(() => flow.stop());
-		const res = await fetch(`${flow.n8n.baseUrl}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
-		if (res.status !== 200) throw new Error(`POST /rest/owner/setup answered ${res.status}`);
+		await flow.n8n.setupOwner(OWNER);
 		const shop = await startShop(async () => await flow.checkout(demoOrder(ORDER_ID)));
 		stops.push(() => shop.close());
 
-		const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+		const browser = await launchChromium();
 		stops.push(() => browser.close());
 		const context = await browser.newContext({ baseURL: flow.n8n.baseUrl, viewport: VIEWPORT, deviceScaleFactor: 1, locale: 'en-US', colorScheme: 'light' });
 		await context.addInitScript((css) => {
@@ -218,7 +198,7 @@ async function main() {
 		failedPage = page;
 		page.setDefaultTimeout(60_000);
 		page.on('load', () => showCaption(page).catch(() => {}));
-		await signIn(page);
+		await signIn(page, OWNER);
 
 		const recording = await startRecording(context, page, frameDir);
 		stops.push(() => recording.stop());

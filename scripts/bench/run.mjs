@@ -311,6 +311,7 @@ async function benchCallbacks(n8n) {
 		}
 		log(`${label}: ${(count / fired.seconds).toFixed(1)}/s, p50 ${results[id].p50.toFixed(1)} ms, p95 ${results[id].p95.toFixed(1)} ms, p99 ${results[id].p99.toFixed(1)} ms, executions ${done - before} (${failed} failed)${results[id].step ? `, trigger step median ${results[id].step.median} ms, p99 ${results[id].step.p99} ms, stored row ${results[id].step.rowBytes} bytes` : ''}${results[id].resent ? `; ${results[id].resent.callbacks} re-sent, ${results[id].resent.ranAgain} ran again` : ''}`);
 	}
+	log(`trigger step at the ledger's cap / while it fills: ${(results.cap.step.median / results.seq.step.median).toFixed(2)} ×`);
 	return results;
 }
 
@@ -489,6 +490,9 @@ thread and database; one at a time it is the step's own cost:
 | Callbacks at a time, ledger | Step median ms | Step p99 ms | Runs | Stored row at the end (entries, bytes rewritten per claim) |
 | --- | --- | --- | --- | --- |
 ${['trigger', 'seq', 'cap'].map((id) => `| ${callbacks[id].concurrency}, ${id === 'cap' ? `at its cap (${LEDGER_CAP.toLocaleString('en')})` : 'filling from empty'} | ${r(callbacks[id].step.median)} | ${r(callbacks[id].step.p99)} | ${callbacks[id].step.runs} | ${callbacks[id].step.entries} entries, ${callbacks[id].step.rowBytes} bytes |`).join('\n')}
+
+One claim at the cap costs **${r(callbacks.cap.step.median / callbacks.seq.step.median)} ×** one while the ledger fills
+(step medians, one callback at a time): the ledger's cost per claim at its size.
 
 ## 3. Per item and package
 

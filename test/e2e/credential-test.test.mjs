@@ -49,7 +49,7 @@ describe('credential test in a real n8n', { timeout: 600_000 }, () => {
 		redirector = await startRecorder((request) => ({ status: 302, headers: { location: `${elsewhere.baseUrl}${request.url}` } }));
 		n8n = await N8n.create();
 		await n8n.start();
-		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
+		cookie = await n8n.setupOwner();
 	});
 	after(async () => {
 		await n8n?.stop();

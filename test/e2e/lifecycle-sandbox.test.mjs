@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
-import { chainWorkflow, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
+import { createSandboxSession, sandboxControl, sandboxCredential } from './lib/flow.mjs';
+import { chainWorkflow, N8n, nodeError, nodeOutput, orderStartSteps } from './lib/n8n.mjs';
 
 const CREDENTIAL = { id: 'inbankLifeSbx01', name: 'Inbank sandbox' };
 const PRODUCT = 'smart_rent_demo';
@@ -16,16 +17,13 @@ const item = (run, name) => nodeOutput(run.execution, name)?.[0]?.json;
 describe('lifecycle operations against the Inbank sandbox in a real n8n', { timeout: 900_000 }, () => {
 	let n8n;
 	let sandbox;
-	const control = async (method, path, body) => {
-		const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-		return res.json();
-	};
+	const control = (method, path, body) => sandboxControl(sandbox.url, method, path, body);
 
 	before(async () => {
 		sandbox = await startSandbox({ port: 0, requireMerchantApproval: true });
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+			sandboxCredential(CREDENTIAL, sandbox.url),
 		]);
 	});
 	after(async () => {
@@ -35,23 +33,11 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 
 	it('conditions → calculate → create, then get → identifiers → merchant approval → activate → contract', async () => {
 		await n8n.importWorkflows([
-			chainWorkflow('sbxOrderStart01', [
-				['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
-				['Calculate rent', { resource: 'rentalProduct', operation: 'calculateRent', productCode: PRODUCT, period: '={{ $json.periods[1] }}', assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 449 }] } }],
-				[
-					'Create POS session',
-					{
-						resource: 'posSession',
-						operation: 'create',
-						productCode: PRODUCT,
-						locale: 'et-EE',
-						period: 24,
-						purchaseDescription: 'Sandbox order',
-						assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName: 'iPhone 15', netPrice: 449 }] },
-						purchaseReference: 'SBX-1',
-					},
-				],
-			], CREDENTIAL),
+			chainWorkflow(
+				'sbxOrderStart01',
+				orderStartSteps(PRODUCT, { netPrice: 449, modelName: 'iPhone 15', create: { purchaseDescription: 'Sandbox order', purchaseReference: 'SBX-1' } }),
+				CREDENTIAL,
+			),
 		]);
 		const first = await n8n.execute('sbxOrderStart01');
 		assert.equal(first.ok, true, first.output.slice(-3000));
@@ -82,11 +68,7 @@ describe('lifecycle operations against the Inbank sandbox in a real n8n', { time
 	});
 
 	it('cancel moves a granted contract and its session to cancelled', async () => {
-		const created = await fetch(`${sandbox.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${DEFAULT_SHOP.apiKey}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ productCode: PRODUCT, currency: 'EUR', locale: 'et-EE', purchase: { description: 'x' }, rentalApplicationData: { assets: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'X', netPrice: 300 }], period: 12 } }),
-		}).then((r) => r.json());
+		const created = await createSandboxSession(sandbox.url, { productCode: PRODUCT, currency: 'EUR', locale: 'et-EE', purchase: { description: 'x' }, rentalApplicationData: { assets: [{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'X', netPrice: 300 }], period: 12 } });
 		await control('POST', `/sessions/${created.uuid}/state`, { status: 'granted' });
 		await n8n.importWorkflows([
 			chainWorkflow('sbxCancel000001', [

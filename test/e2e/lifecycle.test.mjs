@@ -2,17 +2,15 @@
 // chain it (identifier fields keep their defaults, which read the previous step), against a local
 // stand-in for Inbank that records every request.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { chainWorkflow, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
+import { chainWorkflow, N8n, nodeError, nodeOutput, orderStartSteps } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
 
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const KEY = `sk_life_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials, SHOP_UUID: SHOP } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankLife00001', name: 'Inbank stand-in' };
 const SESSION = '5e3a459a-aada-4d81-b6ad-09cb9483c8bf';
 const CONTRACT = '9c1f7f9e-3b7a-4c55-9d0e-5f1a2b3c4d5e';
@@ -47,29 +45,7 @@ function answer(request) {
 
 
 const ORDER = chainWorkflow('lifecycleOrder1', [
-	['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode: PRODUCT, identifierType: 'EAN', identifier: '0195949036965' }],
-	[
-		'Calculate rent',
-		{
-			resource: 'rentalProduct',
-			operation: 'calculateRent',
-			productCode: PRODUCT,
-			period: '={{ $json.periods[1] }}',
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice: 799.9 }] },
-		},
-	],
-	[
-		'Create POS session',
-		{
-			resource: 'posSession',
-			operation: 'create',
-			productCode: PRODUCT,
-			locale: 'et-EE',
-			period: 24,
-			purchaseDescription: 'Order 2001',
-			assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName: 'iPhone 15 128GB', netPrice: 799.9 }] },
-		},
-	],
+	...orderStartSteps(PRODUCT, { netPrice: 799.9, modelName: 'iPhone 15 128GB', create: { purchaseDescription: 'Order 2001' } }),
 	['Get POS session', { resource: 'posSession', operation: 'get' }],
 	[
 		'Update asset identifiers',
@@ -96,7 +72,7 @@ describe('Smart Rent lifecycle in a real n8n', { timeout: 900_000 }, () => {
 		inbank = await startRecorder(answer);
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
+			{ ...CREDENTIAL, type: 'inbankApi', data: credentials(inbank.baseUrl) },
 		]);
 		await n8n.importWorkflows([ORDER, CONTRACT_ACTIONS, BAD_IMEI]);
 	});

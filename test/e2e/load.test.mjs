@@ -2,16 +2,17 @@
 // real n8n; deliveries that n8n did not answer 200 are sent again, as Inbank would. Executions must
 // equal the distinct callbacks: none lost, none doubled. No timing is asserted (figures: npm run bench).
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
+import { form, signedFields } from './lib/callbacks.mjs';
 import { N8n, triggerWorkflow } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
 
-const KEY = `sk_load_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankLoad00001', name: 'Inbank load' };
 const WEBHOOK_ID = randomUUID();
 const TOTAL = 1000;
@@ -20,11 +21,7 @@ const DISTINCT = 800;
 /** The session of the warm-up request (session uuids are UUIDs). */
 const WARM_UP = randomUUID();
 
-function signed(uuid, status) {
-	const timestamp = String(Math.floor(Date.now() / 1000));
-	const message = JSON.stringify({ uuid, status });
-	return new URLSearchParams({ hmac: createHmac('sha512', KEY).update(`${timestamp}.${message}`).digest('hex'), timestamp, message }).toString();
-}
+const signed = (uuid, status) => form(signedFields(uuid, status, KEY)).body;
 
 describe('load: 1,000 concurrent callbacks with 20 % duplicates', { timeout: 1_500_000 }, () => {
 	let n8n;
@@ -37,13 +34,13 @@ describe('load: 1,000 concurrent callbacks with 20 % duplicates', { timeout: 1_5
 		// it absorb the burst, so that what is tested is the trigger: every distinct delivery once, duplicates never.
 		n8n = await N8n.create({ env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true', N8N_CONCURRENCY_PRODUCTION_LIMIT: '20' } });
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: '7d1f0b7e-0000-4000-8000-00000000104d', baseUrl: 'http://127.0.0.1:9' } },
+			{ ...CREDENTIAL, type: 'inbankApi', data: credentials('http://127.0.0.1:9') },
 		]);
 		await n8n.importWorkflows([triggerWorkflow('loadTrigger0001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL)]);
 		await n8n.publish('loadTrigger0001');
 		await n8n.start();
 		// One warm-up request, so that the webhook is registered before the burst.
-		const warm = await n8n.webhook(`${WEBHOOK_ID}/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: signed(WARM_UP, 'pending') });
+		const warm = await n8n.webhook(`${WEBHOOK_ID}/callback`, form(signedFields(WARM_UP, 'pending', KEY)));
 		assert.equal(warm.status, 200);
 	});
 	after(async () => {

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
-import { demoOrder, loadExample } from './lib/flow.mjs';
-import { N8n } from './lib/n8n.mjs';
+import { demoOrder, loadExample, sandboxControl, sandboxCredential } from './lib/flow.mjs';
+import { N8n, sleep, waitFor } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -37,18 +37,6 @@ const COLUMNS = [
 	['handledRank', 'number'],
 	['handledBy', 'string'],
 ];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, probe, timeoutMs = 90_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(300);
-	}
-}
-
 /**
  * One shop's copy of the example: its credential on every Inbank node, its callback URL, the Data table
  * chosen from the list, and (for a second copy) what n8n's Duplicate renews: the triggers' webhook ids and
@@ -99,22 +87,14 @@ describe('reconcile on a schedule beside the trigger (examples/04) in a real n8n
 	async function rest(method, path, body) {
 		const res = await fetch(`${n8n.baseUrl}/rest${path}`, {
 			method,
-			headers: { 'content-type': 'application/json', cookie },
+			headers: { 'content-type': 'application/json', 'browser-id': 'inbank-e2e', cookie },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await res.text();
 		assert.ok(res.ok, `${method} /rest${path} answered ${res.status}: ${text.slice(0, 300)}`);
 		return JSON.parse(text).data;
 	}
-	const control = async (sandbox, method, path, body) => {
-		const res = await fetch(`${sandbox.url}/__sandbox${path}`, {
-			method,
-			headers: { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-		return await res.json();
-	};
+	const control = (sandbox, method, path, body) => sandboxControl(sandbox.url, method, path, body);
 	/** The sandbox's GETs of one session, in order (a reconcile run, the trigger's fetch or a branch reading it). */
 	const readsOf = async (sandbox, uuid) => (await control(sandbox, 'GET', '/requests')).filter((r) => r.method === 'GET' && r.path.endsWith(`/pos-sessions/${uuid}`));
 	const notes = (order) =>
@@ -153,20 +133,14 @@ describe('reconcile on a schedule beside the trigger (examples/04) in a real n8n
 		// E2E_SQLITE_POOL_SIZE=0 with n8n 1.x measures its legacy SQLite driver (README: not atomic there).
 		n8n = await N8n.create({ env: process.env.E2E_SQLITE_POOL_SIZE ? { DB_SQLITE_POOL_SIZE: process.env.E2E_SQLITE_POOL_SIZE } : {} });
 		await n8n.importCredentials([
-			{ ...CRED_A, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandboxA.url } },
+			sandboxCredential(CRED_A, sandboxA.url),
 			// Shop B's product code lives in its credential; its checkout sends none.
-			{ ...CRED_B, type: 'inbankApi', data: { apiKey: SHOP_B.apiKey, environment: 'demo', country: 'ee', shopUuid: SHOP_B.uuid, baseUrl: sandboxB.url, defaultProductCode: 'smart_rent_demo' } },
+			sandboxCredential(CRED_B, sandboxB.url, SHOP_B, { defaultProductCode: 'smart_rent_demo' }),
 		]);
 
 		// The Data table, created as a user would in the editor (n8n's REST API behind it).
 		await n8n.start();
-		const setup = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' }),
-		});
-		assert.equal(setup.status, 200, await setup.text());
-		cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		cookie = await n8n.setupOwner();
 		projectId = (await rest('GET', '/projects/personal')).id;
 		tableId = (await rest('POST', `/projects/${projectId}/data-tables`, { name: 'inbank_pos_sessions', columns: COLUMNS.map(([name, type]) => ({ name, type })) })).id;
 		await n8n.stopServer();

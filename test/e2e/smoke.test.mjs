@@ -1,52 +1,20 @@
 // Real-n8n smoke test: the packed package installed into n8n (2.41.1, or E2E_N8N_VERSION) creates a POS session against a
 // local stand-in for Inbank, and refuses an invalid item with a field-named error, sending nothing.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { chainWorkflow, N8N_VERSION, N8n, nodeError, nodeOutput, PACKAGE_NAME } from './lib/n8n.mjs';
+import { chainWorkflow, N8N_VERSION, N8n, nodeError, nodeOutput } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
-const { version } = require('../../package.json');
 
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const KEY = `sk_smoke_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials, fullExpectedBody, fullFieldParameters, SHOP_UUID: SHOP } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankSmoke0001', name: 'Inbank stand-in' };
 const REDIRECTING = { id: 'inbankSmoke0002', name: 'Inbank behind a redirect' };
 const SESSION = '5e3a459a-aada-4d81-b6ad-09cb9483c8bf';
-
-const createParameters = {
-	resource: 'posSession',
-	operation: 'create',
-	inputMode: 'fields',
-	productCode: 'smart_rent_ee',
-	currency: 'EUR',
-	locale: 'et-EE',
-	period: 24,
-	insuranceUsed: true,
-	assets: {
-		asset: [
-			{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15 128GB', netPrice: 799.9 },
-			{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: 19.5 },
-		],
-	},
-	purchaseDescription: 'Order 1001',
-	purchaseReference: '1001',
-	callbackUrl: 'https://shop.example.com/cb',
-	customerData: { customer: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' } },
-	customerContactData: { contact: { email: 'mari@example.com', mobile: '+37255555555' } },
-	merchants: { merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: 'shop.example.com' }] },
-	partnerUrls: {
-		urls: {
-			returnUrl: 'https://shop.example.com/return',
-			cancelUrl: 'https://shop.example.com/cancel',
-		},
-	},
-	additionalFields: { userIp: '203.0.113.7', grossTradeInAmount: 50 },
-};
-
+/** The seed request, every field set (the one the unit tests check the body of). */
+const createParameters = fullFieldParameters();
 
 describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 	let n8n;
@@ -68,8 +36,8 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 		);
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
-			{ ...REDIRECTING, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: redirector.baseUrl } },
+			{ ...CREDENTIAL, type: 'inbankApi', data: credentials(inbank.baseUrl) },
+			{ ...REDIRECTING, type: 'inbankApi', data: credentials(redirector.baseUrl) },
 		]);
 		const invalid = structuredClone(createParameters);
 		invalid.assets.asset[0] = { type: 'CATEGORY_BASED', categoryCode: 'phone', modelName: 'iPhone 15 128GB', netPrice: 799.9 };
@@ -97,35 +65,7 @@ describe(`real n8n ${N8N_VERSION} smoke`, { timeout: 900_000 }, () => {
 		assert.equal(request.path, `/partner/v3/shops/${SHOP}/pos-sessions`);
 		assert.equal(request.headers.authorization, `Bearer ${KEY}`);
 		assert.match(request.headers['content-type'], /^application\/json/);
-		const { integrationInfo, ...rest } = request.json;
-		assert.deepEqual(integrationInfo, { ecom_platform: 'n8n', Module: `${PACKAGE_NAME}@${version}` });
-		assert.deepEqual(rest, {
-			productCode: 'smart_rent_ee',
-			currency: 'EUR',
-			locale: 'et-EE',
-			userIp: '203.0.113.7',
-			customerData: { identityCode: '38001085718', firstName: 'Mari', lastName: 'Maasikas', gender: 'f' },
-			customerContactData: { email: 'mari@example.com', mobile: '+37255555555' },
-			purchase: {
-				purchaseReference: '1001',
-				description: 'Order 1001',
-				merchant: [{ merchantOrderReference: 'M-1', merchantDomainName: 'shop.example.com' }],
-			},
-			rentalApplicationData: {
-				insuranceUsed: true,
-				grossTradeInAmount: 50,
-				assets: [
-					{ type: 'MODEL_BASED', modelId: 'apple-iphone-15-128', modelName: 'iPhone 15 128GB', netPrice: 799.9 },
-					{ type: 'CATEGORY_BASED', categoryCode: 'add_on', modelName: 'Case', netPrice: 19.5 },
-				],
-				period: 24,
-			},
-			partnerUrls: {
-				returnUrl: 'https://shop.example.com/return',
-				cancelUrl: 'https://shop.example.com/cancel',
-				callbackUrl: 'https://shop.example.com/cb',
-			},
-		});
+		assert.deepEqual(request.json, fullExpectedBody());
 		const items = nodeOutput(run.execution, 'Create POS session');
 		assert.equal(items.length, 1);
 		assert.deepEqual(items[0].json, {

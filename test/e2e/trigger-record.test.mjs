@@ -5,12 +5,14 @@
 // token stays out of it; one session spelt in two letter cases runs once. Every accepted callback, in
 // production and from the editor's Test URL, is answered 200 with the body OK.
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
 import { order } from '../../sandbox/test/helpers.mjs';
+import { form, json, signedFields } from './lib/callbacks.mjs';
+import { createSandboxSession, sandboxControl, sandboxCredential } from './lib/flow.mjs';
 import { N8n, N8N_VERSION, triggerWorkflow } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
@@ -26,14 +28,6 @@ const WORKFLOWS = {
 	editor: { id: 'trigRecEditor01', webhookId: randomUUID(), parameters: { fetchSession: false } },
 };
 
-function sign(status, uuid, key = DEFAULT_SHOP.apiKey) {
-	const timestamp = String(Math.floor(Date.now() / 1000));
-	const message = JSON.stringify({ uuid, status });
-	return { hmac: createHmac('sha512', key).update(`${timestamp}.${message}`).digest('hex'), timestamp, message };
-}
-
-const form = (fields) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-const json = (body) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_VERSION}`, { timeout: 900_000 }, () => {
 	let n8n;
@@ -41,22 +35,9 @@ describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_
 	let recorder;
 	let cookie;
 
-	const control = async (method, path, body) => {
-		const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await res.text();
-		return text ? JSON.parse(text) : undefined;
-	};
+	const control = (method, path, body) => sandboxControl(sandbox.url, method, path, body);
 	/** A new POS session at the sandbox (201), created as the shop would. */
-	const createSession = async (overrides = {}) => {
-		const res = await fetch(`${sandbox.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${DEFAULT_SHOP.apiKey}`, 'content-type': 'application/json' },
-			body: JSON.stringify(order(undefined, overrides)),
-		});
-		const body = await res.json();
-		assert.equal(res.status, 201, JSON.stringify(body));
-		return body;
-	};
+	const createSession = (overrides = {}) => createSandboxSession(sandbox.url, order(undefined, overrides));
 	/** The shop's partner URLs with the Callback URL given (Inbank requires the other two). */
 	const partnerUrls = (callbackUrl) => ({ returnUrl: 'https://shop.example.com/return', cancelUrl: 'https://shop.example.com/cancel', callbackUrl });
 	const productionUrl = (workflow) => `${n8n.baseUrl}/webhook/${WORKFLOWS[workflow].webhookId}/callback`;
@@ -76,14 +57,14 @@ describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_
 		recorder = await startRecorder(() => ({ status: 200, body: { ok: true } }));
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+			sandboxCredential(CREDENTIAL, sandbox.url),
 		]);
 		await n8n.importWorkflows(Object.values(WORKFLOWS).map(({ id, webhookId, parameters }) => triggerWorkflow(id, webhookId, parameters, recorder.baseUrl, CREDENTIAL)));
 		for (const workflow of ['signed', 'none', 'token']) await n8n.publish(WORKFLOWS[workflow].id);
 		await n8n.start();
 		// n8n registers production webhooks just after it is ready: wait until each answers (400: empty callback).
 		for (const workflow of ['signed', 'none', 'token']) assert.equal((await n8n.webhook(`${WORKFLOWS[workflow].webhookId}/callback`, { method: 'GET' })).status, 400);
-		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
+		cookie = await n8n.setupOwner();
 	});
 
 	after(async () => {
@@ -156,7 +137,7 @@ describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_
 		const since = (await control('GET', '/requests')).length;
 		const spellings = [session.uuid.toUpperCase(), session.uuid, `${session.uuid.slice(0, 18).toUpperCase()}${session.uuid.slice(18)}`];
 		for (const spelling of spellings) {
-			const res = await n8n.webhook(`${WORKFLOWS.signed.webhookId}/callback`, form(sign('completed', spelling)));
+			const res = await n8n.webhook(`${WORKFLOWS.signed.webhookId}/callback`, form(signedFields(spelling, 'completed', DEFAULT_SHOP.apiKey)));
 			assert.deepEqual(await answerOf(res), [200, 'OK'], spelling);
 		}
 		await settle(() => runsOf('signed', session.uuid).length >= 1);
@@ -179,7 +160,7 @@ describe(`Inbank Smart Rent Trigger against Inbank's record in a real n8n ${N8N_
 		assert.equal(run.status, 200, JSON.stringify(listening));
 		assert.equal(listening.data.waitingForWebhook, true, JSON.stringify(listening));
 		const uuid = randomUUID();
-		const res = await fetch(`${n8n.baseUrl}/webhook-test/${WORKFLOWS.editor.webhookId}/callback`, form(sign('granted', uuid)));
+		const res = await fetch(`${n8n.baseUrl}/webhook-test/${WORKFLOWS.editor.webhookId}/callback`, form(signedFields(uuid, 'granted', DEFAULT_SHOP.apiKey)));
 		assert.deepEqual(await answerOf(res), [200, 'OK']);
 		await settle(() => runsOf('editor', uuid).length >= 1);
 		assert.deepEqual(runsOf('editor', uuid).map((item) => item.status), ['granted']);

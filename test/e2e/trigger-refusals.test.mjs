@@ -6,14 +6,16 @@
 // sends it again) leaves the editor listening, and the resend runs. In production a forged callback
 // starts no execution at all.
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
 import { order } from '../../sandbox/test/helpers.mjs';
-import { N8n, N8N_VERSION, triggerWorkflow } from './lib/n8n.mjs';
+import { form, signedFields } from './lib/callbacks.mjs';
+import { createSandboxSession, sandboxControl, sandboxCredential } from './lib/flow.mjs';
+import { N8n, N8N_VERSION, triggerWorkflow, waitFor } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
@@ -43,22 +45,9 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		assert.equal(res.status, 200, `${path}: ${JSON.stringify(body).slice(0, 500)}`);
 		return body.data;
 	};
-	const control = async (target, method, path, body) => {
-		const res = await fetch(`${target.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await res.text();
-		assert.ok(res.status < 300, `${path}: ${res.status} ${text}`);
-		return text ? JSON.parse(text) : undefined;
-	};
-	const createSession = async (target, callbackUrl) => {
-		const res = await fetch(`${target.url}/partner/v3/shops/${DEFAULT_SHOP.uuid}/pos-sessions`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${DEFAULT_SHOP.apiKey}`, 'content-type': 'application/json' },
-			body: JSON.stringify(order(undefined, { partnerUrls: { returnUrl: 'https://shop.example.com/return', cancelUrl: 'https://shop.example.com/cancel', callbackUrl } })),
-		});
-		const body = await res.json();
-		assert.equal(res.status, 201, JSON.stringify(body));
-		return body;
-	};
+	const control = (target, method, path, body) => sandboxControl(target.url, method, path, body);
+	const createSession = (target, callbackUrl) =>
+		createSandboxSession(target.url, order(undefined, { partnerUrls: { returnUrl: 'https://shop.example.com/return', cancelUrl: 'https://shop.example.com/cancel', callbackUrl } }));
 	const testUrl = (workflow) => `${n8n.baseUrl}/webhook-test/${WORKFLOWS[workflow].webhookId}/callback`;
 	const productionUrl = (workflow) => `${n8n.baseUrl}/webhook/${WORKFLOWS[workflow].webhookId}/callback`;
 
@@ -81,16 +70,6 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 	async function executionRun(id) {
 		const execution = await rest(`/executions/${id}`);
 		return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
-	}
-
-	async function waitFor(what, get, timeoutMs = 20_000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await get();
-			if (value) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await new Promise((r) => setTimeout(r, 300));
-		}
 	}
 
 	/** The test execution a callback started, once n8n has finished it. */
@@ -119,14 +98,14 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		n8n = await N8n.create();
 		flatted = require(join(n8n.runtime.dir, 'node_modules', 'flatted', 'cjs', 'index.js'));
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: 'ee', shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+			sandboxCredential(CREDENTIAL, sandbox.url),
 		]);
 		await n8n.importWorkflows(Object.values(WORKFLOWS).map(({ id, webhookId, parameters }) => triggerWorkflow(id, webhookId, parameters, recorder.baseUrl, CREDENTIAL)));
 		await n8n.publish(WORKFLOWS.live.id);
 		await n8n.start();
 		// n8n registers production webhooks just after it is ready (400: an empty callback).
 		assert.equal((await n8n.webhook(`${WORKFLOWS.live.webhookId}/callback`, { method: 'GET' })).status, 400);
-		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
+		cookie = await n8n.setupOwner();
 	});
 
 	after(async () => {
@@ -179,10 +158,7 @@ describe(`a refused callback in a real n8n ${N8N_VERSION}: why, in the editor; n
 		const session = await createSession(sandbox, testUrl('editorRecord'));
 		await listen('editorRecord');
 		// `granted` while Inbank's record still says pending (a read that lags the change).
-		const timestamp = String(Math.floor(Date.now() / 1000));
-		const message = JSON.stringify({ uuid: session.uuid, status: 'granted' });
-		const hmac = createHmac('sha512', DEFAULT_SHOP.apiKey).update(`${timestamp}.${message}`).digest('hex');
-		const early = await fetch(testUrl('editorRecord'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ hmac, timestamp, message }).toString() });
+		const early = await fetch(testUrl('editorRecord'), form(signedFields(session.uuid, 'granted', DEFAULT_SHOP.apiKey)));
 		assert.deepEqual(await answerOf(early), [503, JSON.stringify({ message: 'callback not accepted; try again later' })]);
 		await new Promise((r) => setTimeout(r, 1500));
 		assert.deepEqual((await executionsOf('editorRecord')).filter((execution) => !known.has(String(execution.id))), [], 'no test run started');

@@ -6,31 +6,24 @@
 // after the claim). A copy from Inbank afterwards still starts nothing downstream.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { N8n, triggerWorkflow } from './lib/n8n.mjs';
+import { signedForm } from './lib/callbacks.mjs';
+import { N8n, triggerWorkflow, waitFor } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
 
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const KEY = `sk_retry_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankRetry0001', name: 'Inbank stand-in' };
 const WORKFLOW = 'triggerRetry0001';
 const WEBHOOK_ID = randomUUID();
 // The trigger node's id in triggerWorkflow(): n8n's processed-data row is (workflow id, "n:" + node id).
 const CONTEXT = 'n:t1';
-
-function signedForm(uuid, status) {
-	const timestamp = String(Math.floor(Date.now() / 1000));
-	const message = JSON.stringify({ uuid, status });
-	const hmac = createHmac('sha512', KEY).update(`${timestamp}.${message}`).digest('hex');
-	return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ hmac, timestamp, message }).toString() };
-}
 
 /** The trigger's delivery key for a session + status, as n8n's store keeps it (md5, base64). */
 function storedKey(uuid, status) {
@@ -55,26 +48,16 @@ describe('a failed claim, retried from n8n', { timeout: 600_000 }, () => {
 	const headers = () => ({ 'content-type': 'application/json', 'browser-id': 'inbank-e2e', ...(cookie ? { cookie } : {}) });
 	const runs = () => recorder.requests.filter((r) => r.path === `/executions/${WORKFLOW}`).map((r) => r.json);
 
-	async function waitFor(what, probe, timeoutMs = 60_000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await probe();
-			if (value) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await new Promise((r) => setTimeout(r, 300));
-		}
-	}
-
 	before(async () => {
 		recorder = await startRecorder(() => ({ status: 200, body: { ok: true } }));
 		n8n = await N8n.create();
-		await n8n.importCredentials([{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP } }]);
+		await n8n.importCredentials([{ ...CREDENTIAL, type: 'inbankApi', data: credentials() }]);
 		await n8n.importWorkflows([triggerWorkflow(WORKFLOW, WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL)]);
 		await n8n.publish(WORKFLOW);
 		// A row n8n's store cannot use for the trigger (another mode): every claim of the node fails.
 		await sql(n8n, 'INSERT INTO processed_data (workflowId, context, value) VALUES (?, ?, ?)', [WORKFLOW, CONTEXT, JSON.stringify({ mode: 'latestIncrementalKey', data: 1 })]);
 		await n8n.start();
-		cookie = await n8n.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' });
+		cookie = await n8n.setupOwner();
 	});
 
 	after(async () => {
@@ -84,7 +67,7 @@ describe('a failed claim, retried from n8n', { timeout: 600_000 }, () => {
 
 	it('the retry runs the delivery; a later copy from Inbank starts nothing', async () => {
 		const uuid = randomUUID();
-		const answer = await n8n.webhook(`${WEBHOOK_ID}/callback`, signedForm(uuid, 'completed'));
+		const answer = await n8n.webhook(`${WEBHOOK_ID}/callback`, signedForm(uuid, 'completed', KEY));
 		assert.equal(answer.status, 200, 'Inbank is answered before the execution runs');
 		const [failed] = await waitFor('the execution to fail', async () => {
 			const rows = await sql(n8n, "SELECT id, status, mode FROM execution_entity WHERE workflowId = ? AND status = 'error'", [WORKFLOW]);
@@ -116,7 +99,7 @@ describe('a failed claim, retried from n8n', { timeout: 600_000 }, () => {
 		assert.deepEqual(runs().map((item) => [item.uuid, item.status]), [[uuid, 'completed']]);
 
 		// Inbank's copy, freshly signed: the claim stands, nothing runs again.
-		assert.equal((await n8n.webhook(`${WEBHOOK_ID}/callback`, signedForm(uuid, 'completed'))).status, 200);
+		assert.equal((await n8n.webhook(`${WEBHOOK_ID}/callback`, signedForm(uuid, 'completed', KEY))).status, 200);
 		await new Promise((r) => setTimeout(r, 4000));
 		assert.equal(runs().length, 1);
 	});

@@ -7,19 +7,19 @@
 // requests are those runs; n8n's own database counts the executions.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
+import { form, signedFields } from './lib/callbacks.mjs';
 import { N8n, triggerWorkflow } from './lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../support/http-recorder.js');
 
-const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
-const KEY = `sk_trigger_${randomBytes(12).toString('hex')}`;
+const { API_KEY: KEY, credentials, SHOP_UUID: SHOP } = require('../support/fixtures.js');
 const CREDENTIAL = { id: 'inbankTrig00001', name: 'Inbank stand-in' };
 const WEBHOOK_ID = randomUUID();
 const FILTERED_WEBHOOK_ID = randomUUID();
@@ -31,22 +31,10 @@ const ROUTED_STATUSES = ['expired', 'completed'];
 // A credential whose API host is a local stand-in for Inbank's GET session.
 const FETCHING = { id: 'inbankTrig00002', name: 'Inbank session stand-in' };
 
-function sign(status, uuid, { key = KEY, timestamp = Math.floor(Date.now() / 1000) } = {}) {
-	const message = JSON.stringify({ uuid, status });
-	const hmac = createHmac('sha512', key).update(`${timestamp}.${message}`).digest('hex');
-	return { hmac, timestamp: String(timestamp), message };
-}
-
 /** Inbank's reading of an answer: accepted (or a repeat acknowledged) is 200 with exactly the body OK. */
 async function assertOk(res, what = '') {
 	assert.deepEqual([res.status, await res.text()], [200, 'OK'], what);
 }
-
-const form = (fields) => ({
-	method: 'POST',
-	headers: { 'content-type': 'application/x-www-form-urlencoded' },
-	body: new URLSearchParams(fields).toString(),
-});
 
 
 /** Rows from n8n's own SQLite database (read-only, with the runtime's Node 24 and its node:sqlite). */
@@ -108,8 +96,8 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		});
 		n8n = await N8n.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: 'http://127.0.0.1:9' } },
-			{ ...FETCHING, type: 'inbankApi', data: { apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, baseUrl: inbank.baseUrl } },
+			{ ...CREDENTIAL, type: 'inbankApi', data: credentials('http://127.0.0.1:9') },
+			{ ...FETCHING, type: 'inbankApi', data: credentials(inbank.baseUrl) },
 		]);
 		await n8n.importWorkflows([
 			triggerWorkflow('trigAll00000001', WEBHOOK_ID, {}, recorder.baseUrl, CREDENTIAL),
@@ -131,7 +119,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 
 	it('a signed callback runs the workflow once, with the documented item', async () => {
 		const uuid = randomUUID();
-		const res = await n8n.webhook(path, form(sign('granted', uuid)));
+		const res = await n8n.webhook(path, form(signedFields(uuid, 'granted', KEY)));
 		await assertOk(res);
 		await settle(recorder, 1);
 		const runs = executions();
@@ -145,10 +133,10 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 	it('a signed callback with a content type n8n does not parse is read and verified all the same', async () => {
 		recorder.requests.length = 0;
 		const uuid = randomUUID();
-		const body = JSON.stringify(sign('granted', uuid));
+		const body = JSON.stringify(signedFields(uuid, 'granted', KEY));
 		const res = await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
 		await assertOk(res);
-		const forged = JSON.stringify(sign('granted', randomUUID(), { key: 'not-the-key' }));
+		const forged = JSON.stringify(signedFields(randomUUID(), 'granted', 'not-the-key'));
 		const refused = await n8n.webhook(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: forged });
 		assert.equal(refused.status, 401);
 		await settle(recorder, 1);
@@ -161,12 +149,12 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 	it('forged, tampered, unsigned and replayed callbacks get 401 and run nothing', async () => {
 		recorder.requests.length = 0;
 		const uuid = randomUUID();
-		const good = sign('completed', uuid);
+		const good = signedFields(uuid, 'completed', KEY);
 		const attempts = [
-			['forged', form(sign('completed', uuid, { key: 'not-the-key' }))],
+			['forged', form(signedFields(uuid, 'completed', 'not-the-key'))],
 			['tampered', form({ ...good, message: JSON.stringify({ uuid, status: 'cancelled' }) })],
 			['unsigned', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uuid, status: 'completed' }) }],
-			['replayed (stale)', form(sign('completed', uuid, { timestamp: Math.floor(Date.now() / 1000) - 3600 }))],
+			['replayed (stale)', form(signedFields(uuid, 'completed', KEY, { timestamp: Math.floor(Date.now() / 1000) - 3600 }))],
 		];
 		for (const [name, init] of attempts) {
 			const res = await n8n.webhook(path, init);
@@ -183,7 +171,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 	it('the same delivery by browser (GET) and server (POST) runs once, also after a restart', async () => {
 		recorder.requests.length = 0;
 		const uuid = randomUUID();
-		const fields = sign('completed', uuid);
+		const fields = signedFields(uuid, 'completed', KEY);
 		const [server, browser] = await Promise.all([
 			n8n.webhook(path, form(fields)),
 			n8n.webhook(`${path}?${new URLSearchParams(fields)}`, { method: 'GET' }),
@@ -196,9 +184,9 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		// Restart: only what n8n stored survives.
 		await n8n.stopServer();
 		await n8n.start();
-		const retry = await n8n.webhook(path, form(sign('completed', uuid)));
+		const retry = await n8n.webhook(path, form(signedFields(uuid, 'completed', KEY)));
 		await assertOk(retry, 'retry');
-		const next = await n8n.webhook(path, form(sign('cancelled', uuid)));
+		const next = await n8n.webhook(path, form(signedFields(uuid, 'cancelled', KEY)));
 		await assertOk(next, 'next');
 		await settle(recorder, 2);
 		assert.deepEqual(
@@ -211,9 +199,9 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		recorder.requests.length = 0;
 		const uuid = randomUUID();
 		const filteredPath = `${FILTERED_WEBHOOK_ID}/callback`;
-		const pending = await n8n.webhook(filteredPath, form(sign('pending', uuid)));
+		const pending = await n8n.webhook(filteredPath, form(signedFields(uuid, 'pending', KEY)));
 		await assertOk(pending, 'pending');
-		const completed = await n8n.webhook(filteredPath, form(sign('completed', uuid)));
+		const completed = await n8n.webhook(filteredPath, form(signedFields(uuid, 'completed', KEY)));
 		await assertOk(completed, 'completed');
 		await settle(recorder, 1);
 		assert.deepEqual(
@@ -227,7 +215,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		const sent = [];
 		for (const status of ['completed', 'expired', 'granted']) {
 			const uuid = randomUUID();
-			const res = await n8n.webhook(`${ROUTED_WEBHOOK_ID}/callback`, form(sign(status, uuid)));
+			const res = await n8n.webhook(`${ROUTED_WEBHOOK_ID}/callback`, form(signedFields(uuid, status, KEY)));
 			await assertOk(res, status);
 			if (status !== 'granted') sent.push([`/executions/trigRoute000001/${status}`, uuid, status]);
 		}
@@ -240,7 +228,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 
 	it('concurrent copies of one delivery run once', async () => {
 		recorder.requests.length = 0;
-		const fields = sign('granted', randomUUID());
+		const fields = signedFields(randomUUID(), 'granted', KEY);
 		const answers = await Promise.all(Array.from({ length: 10 }, () => n8n.webhook(path, form(fields))));
 		assert.deepEqual(
 			await Promise.all(answers.map(async (a) => [a.status, await a.text()])),
@@ -255,12 +243,12 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		const uuid = randomUUID();
 		const fetchPath = `${FETCH_WEBHOOK_ID}/callback`;
 		sessions.set(uuid, { failures: 0, record: { uuid, status: 'completed', creditContractUuid: 'contract-e2e-1', purchase: { purchaseReference: 'order-e2e-1' } } });
-		await assertOk(await n8n.webhook(fetchPath, form(sign('completed', uuid))));
+		await assertOk(await n8n.webhook(fetchPath, form(signedFields(uuid, 'completed', KEY))));
 		await settle(recorder, 1);
-		await assertOk(await n8n.webhook(fetchPath, form(sign('granted', uuid))));
+		await assertOk(await n8n.webhook(fetchPath, form(signedFields(uuid, 'granted', KEY))));
 		await n8n.stopServer();
 		await n8n.start();
-		await assertOk(await n8n.webhook(fetchPath, form(sign('granted', uuid))));
+		await assertOk(await n8n.webhook(fetchPath, form(signedFields(uuid, 'granted', KEY))));
 		await settle(recorder, 2, 4000);
 		const runs = executions('trigFetch000001');
 		assert.deepEqual(
@@ -293,7 +281,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 
 	it('three distinct deliveries, an n8n restart, the same three again: three runs in all', async () => {
 		recorder.requests.length = 0;
-		const deliveries = [randomUUID(), randomUUID(), randomUUID()].map((uuid) => sign('granted', uuid));
+		const deliveries = [randomUUID(), randomUUID(), randomUUID()].map((uuid) => signedFields(uuid, 'granted', KEY));
 		for (const fields of deliveries) await assertOk(await n8n.webhook(path, form(fields)));
 		await settle(recorder, 3);
 		await n8n.stopServer();
@@ -301,7 +289,7 @@ describe('Inbank Smart Rent Trigger in a real n8n', { timeout: 900_000 }, () => 
 		// Freshly signed copies of the same three deliveries, as Inbank would send them again.
 		for (const fields of deliveries) {
 			const { uuid, status } = JSON.parse(fields.message);
-			await assertOk(await n8n.webhook(path, form(sign(status, uuid))));
+			await assertOk(await n8n.webhook(path, form(signedFields(uuid, status, KEY))));
 		}
 		await settle(recorder, 4, 5000);
 		assert.equal(executions().length, 3);

@@ -20,10 +20,10 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { callbackFields } from '../../sandbox/lib/callbacks.mjs';
 import { DEFAULT_SHOP, startSandbox } from '../../sandbox/server.mjs';
-import { CREDENTIAL, demoOrder, EXAMPLES, loadExample } from '../e2e/lib/flow.mjs';
-import { ensureRuntime, packPackage, triggerWorkflow } from '../e2e/lib/n8n.mjs';
+import { form, signedFields } from '../e2e/lib/callbacks.mjs';
+import { CREDENTIAL, demoOrder, EXAMPLES, loadExample, sandboxControl, sandboxCredential } from '../e2e/lib/flow.mjs';
+import { ensureRuntime, packPackage, sleep, triggerWorkflow, waitFor } from '../e2e/lib/n8n.mjs';
 import { startBalancer } from './lib/balancer.mjs';
 import { QueueCluster } from './lib/cluster.mjs';
 import { ensureServices, startPostgres, startRedis } from './lib/services.mjs';
@@ -43,7 +43,6 @@ const RECORDER_WEBHOOK = randomUUID();
 const RACE_WEBHOOK = randomUUID();
 const FRESH_WEBHOOKS = FRESH_IDS.map(() => randomUUID());
 const say = (...args) => console.log('[queue]', ...args);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_800_000 }, () => {
 	const suiteStarted = Date.now();
@@ -69,23 +68,7 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		cluster.workers.reduce((sum, w) => sum + [...cluster.log_(w.name).slice(from[w.name] ?? 0).matchAll(pattern)].reduce((n, m) => n + Number(m[1] ?? 1), 0), 0);
 	const workerLogMarks = () => Object.fromEntries(cluster.workers.map((w) => [w.name, cluster.log_(w.name).length]));
 
-	async function waitFor(what, probe, timeoutMs = 120_000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await probe();
-			if (value) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await sleep(300);
-		}
-	}
-
-	/** The sandbox's control API (JSON, as the hardened API requires). */
-	async function control(method, path, body) {
-		const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await res.text();
-		if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
-		return text ? JSON.parse(text) : undefined;
-	}
+	const control = (method, path, body) => sandboxControl(sandbox.url, method, path, body);
 
 	async function checkout(baseUrl, orderId) {
 		const res = await fetch(`${baseUrl}/webhook/shop-checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoOrder(orderId)) });
@@ -101,10 +84,8 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 		assert.equal(res.status, 303);
 	}
 
-	/** One signed delivery, as the sandbox signs it, posted as a form (Inbank's default format). */
-	function delivery(uuid, status) {
-		return new URLSearchParams(callbackFields(JSON.stringify({ uuid, status }), DEFAULT_SHOP.apiKey)).toString();
-	}
+	/** One signed delivery, as Inbank's form body. */
+	const delivery = (uuid, status) => form(signedFields(uuid, status, DEFAULT_SHOP.apiKey)).body;
 	async function post(url, body) {
 		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 		await res.arrayBuffer();
@@ -143,7 +124,7 @@ describe('n8n queue mode: main + 2 workers + 2 webhook processes', { timeout: 1_
 
 		const setupStarted = Date.now();
 		await cluster.importCredentials([
-			{ ...CREDENTIAL, type: 'inbankApi', data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: DEFAULT_SHOP.country, shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url } },
+			sandboxCredential(CREDENTIAL, sandbox.url),
 		]);
 		// The examples as shipped, their addresses pointed here: Inbank calls back through the balancer.
 		const checkoutWf = loadExample(EXAMPLES.checkout, { n8nUrl: balancer.url, shopUrl: recorder.baseUrl, id: IDS.checkout });

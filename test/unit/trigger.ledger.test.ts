@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { INodeExecutionData, INodeType } from 'n8n-workflow';
 
 import { CLAIM_TIMEOUT_MS, deliveryKey } from '../../nodes/InbankSmartRentTrigger/ledger';
 import { fakeTriggerExecuteContext } from '../support/fake-context';
+import { sessionUuid as uuidOf } from '../support/fixtures';
 import { FakeProcessedData } from '../support/processed-data';
 
 /**
@@ -32,12 +32,6 @@ interface Run {
 	error?: Error & { description?: string };
 	settled: boolean;
 	logs: string[];
-}
-
-/** A session uuid (canonical: lower-case 8-4-4-4-12 hex) named after a word, so that failures read well. */
-function uuidOf(name: string): string {
-	const hex = createHash('sha256').update(name).digest('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Starts the trigger's execute() step for one delivery; the result lands in the returned object. */

@@ -213,13 +213,6 @@ describe('Inbank Smart Rent Trigger description', () => {
 		const statuses = description.properties.find((p) => p.name === 'statuses');
 		expect(statuses?.default).toEqual(['pending', 'granted', 'completed', 'cancelled', 'declined', 'expired']);
 	});
-	it('has webhook methods although Inbank has no registration API (n8n-node lint requires them)', async () => {
-		const methods = trigger.webhookMethods.default;
-		const hook = {} as never;
-		expect(await methods.checkExists.call(hook)).toBe(true);
-		expect(await methods.create.call(hook)).toBe(true);
-		expect(await methods.delete.call(hook)).toBe(true);
-	});
 	it('declares one version, not 1 (n8n evaluates an extra expression per request to a version-1 webhook node), and a subtitle in words', () => {
 		expect(description.version).toBe(2);
 		expect(description.defaultVersion).toBeUndefined();
@@ -236,14 +229,5 @@ describe('Inbank Smart Rent Trigger description', () => {
 		expect([windowOf(minValue), windowOf(maxValue), windowOf()]).toEqual([minValue, maxValue, field?.default]);
 		expect(windowOf(minValue - 1)).toMatch(`expected a number from ${minValue} to ${maxValue}`);
 		expect(windowOf(maxValue + 1)).toMatch(`expected a number from ${minValue} to ${maxValue}`);
-	});
-	it('exports nothing that exists only for tests', async () => {
-		const modules = await Promise.all([
-			import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node'),
-			import('../../nodes/InbankSmartRentTrigger/TriggerHelpers'),
-			import('../../nodes/InbankSmartRentTrigger/ledger'),
-		]);
-		const names = modules.flatMap((module) => Object.keys(module));
-		expect(names.filter((name) => /^forget/i.test(name))).toEqual([]);
 	});
 });

@@ -3,16 +3,14 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
-import { PACKAGE_NAME } from '../../../test/e2e/lib/n8n.mjs';
-
 const require = createRequire(import.meta.url);
-const { version } = require('../../../package.json');
+const { API_KEY, credentials, PACKAGE_NAME, PACKAGE_VERSION: version, SHOP_UUID } = require('../../../test/support/fixtures.js');
 
-export const KEY = 'bench-api-key-0123456789';
-export const SHOP = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
+export const KEY = API_KEY;
+export const SHOP = SHOP_UUID;
 export const CREDENTIAL = { id: 'inbankBench0001', name: 'Inbank bench' };
 /** The Inbank credential's data, pointing at `baseUrl` when given. */
-export const credentialData = (baseUrl) => ({ apiKey: KEY, environment: 'demo', country: 'ee', shopUuid: SHOP, ...(baseUrl ? { baseUrl } : {}) });
+export const credentialData = (baseUrl) => credentials(baseUrl);
 
 // ---- create ----
 export const bodyOf = (i) => ({

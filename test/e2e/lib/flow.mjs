@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { DEFAULT_PRODUCT, DEFAULT_SHOP, startSandbox } from '../../../sandbox/server.mjs';
-import { N8n, REPO } from './n8n.mjs';
+import { N8n, REPO, waitFor } from './n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const { startRecorder } = require('../../support/http-recorder.js');
@@ -17,6 +17,39 @@ export const EXAMPLES = {
 	fullFlow: '03-full-smart-rent-flow.json',
 };
 export const CREDENTIAL = { id: 'inbankSandbox01', name: 'Inbank sandbox' };
+
+/** An Inbank API credential for n8n's import, for `shop` of the sandbox at `sandboxUrl`. */
+export function sandboxCredential(ref, sandboxUrl, shop = DEFAULT_SHOP, extra = {}) {
+	return {
+		...ref,
+		type: 'inbankApi',
+		data: { apiKey: shop.apiKey, environment: 'demo', country: shop.country, shopUuid: shop.uuid, baseUrl: sandboxUrl, ...extra },
+	};
+}
+
+/** The sandbox's control API (JSON, as the hardened API requires); throws on an error answer. */
+export async function sandboxControl(sandboxUrl, method, path, body) {
+	const res = await fetch(`${sandboxUrl}/__sandbox${path}`, {
+		method,
+		headers: { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await res.text();
+	if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+	return text ? JSON.parse(text) : undefined;
+}
+
+/** A new POS session at the sandbox (201), created as the shop would (`body`: the request body). */
+export async function createSandboxSession(sandboxUrl, body, shop = DEFAULT_SHOP) {
+	const res = await fetch(`${sandboxUrl}/partner/v3/shops/${shop.uuid}/pos-sessions`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${shop.apiKey}`, 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const answer = await res.json();
+	if (res.status !== 201) throw new Error(`the sandbox answered ${res.status}: ${JSON.stringify(answer)}`);
+	return answer;
+}
 
 /** An example workflow with its placeholder addresses replaced by local ones. */
 export function loadExample(file, { n8nUrl, shopUrl, id }) {
@@ -54,13 +87,7 @@ export async function startFlow({ examples = ['checkout', 'fullFlow'], log = () 
 		log('installing n8n-nodes-inbank into n8n');
 		const n8n = await N8n.create();
 		started.push(() => n8n.stop());
-		await n8n.importCredentials([
-			{
-				...CREDENTIAL,
-				type: 'inbankApi',
-				data: { apiKey: DEFAULT_SHOP.apiKey, environment: 'demo', country: DEFAULT_SHOP.country, shopUuid: DEFAULT_SHOP.uuid, baseUrl: sandbox.url },
-			},
-		]);
+		await n8n.importCredentials([sandboxCredential(CREDENTIAL, sandbox.url)]);
 		const ids = { checkout: 'exampleCheckout', followUp: 'exampleFollowUp', fullFlow: 'exampleFullFlow' };
 		const workflows = examples.map((name) => loadExample(EXAMPLES[name], { n8nUrl: n8n.baseUrl, shopUrl: shop.baseUrl, id: ids[name] }));
 		await n8n.importWorkflows(workflows);
@@ -87,25 +114,9 @@ export async function startFlow({ examples = ['checkout', 'fullFlow'], log = () 
 				if (res.status !== 200) throw new Error(`checkout answered ${res.status}: ${text}`);
 				return JSON.parse(text);
 			},
-			async control(method, path, body) {
-				const res = await fetch(`${sandbox.url}/__sandbox${path}`, {
-					method,
-					headers: { 'content-type': 'application/json' },
-					body: body === undefined ? undefined : JSON.stringify(body),
-				});
-				const text = await res.text();
-				return text ? JSON.parse(text) : undefined;
-			},
+			control: (method, path, body) => sandboxControl(sandbox.url, method, path, body),
 			/** Waits until `probe` returns a truthy value (polling), or fails naming `what`. */
-			async waitFor(what, probe, timeoutMs = 60_000) {
-				const deadline = Date.now() + timeoutMs;
-				for (;;) {
-					const value = await probe();
-					if (value) return value;
-					if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-					await new Promise((r) => setTimeout(r, 250));
-				}
-			},
+			waitFor,
 			crmNotes() {
 				return shop.requests.filter((r) => r.path.startsWith('/api/orders/')).map((r) => ({ order: r.path.split('/')[3], ...r.json }));
 			},

@@ -3,6 +3,7 @@
 // workflows imported through n8n's own CLI, workflows executed with `n8n execute` or served by `n8n start`.
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const PACKAGE_NAME = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).name;
+export const { PACKAGE_NAME } = createRequire(import.meta.url)('../../support/fixtures.js');
 
 const log = (...args) => {
 	if (process.env.E2E_QUIET !== '1') console.error('[e2e]', ...args);
@@ -81,6 +82,22 @@ export async function freePort() {
 	});
 }
 
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a truthy value (returned), or fails naming `what` after `timeoutMs`. */
+export async function waitFor(what, probe, timeoutMs = 120_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(300);
+	}
+}
+
+/** The owner account the suites set up, to sign in to the editor's REST API. */
+export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-Inbank' };
+
 const instances = new Set();
 const signalStops = new Set();
 
@@ -111,22 +128,112 @@ process.once('exit', () => {
 	if (packed && process.env.E2E_KEEP !== '1') rmSync(dirname(packed), { recursive: true, force: true });
 });
 
+/** What every n8n process in these harnesses gets beside its own folder, ports and database. */
+export const QUIET_ENV = {
+	N8N_LISTEN_ADDRESS: '127.0.0.1',
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_SECURE_COOKIE: 'false',
+	NODE_ENV: 'production',
+};
+
+/** Installs the packed package into `home`/.n8n/nodes, where n8n loads community packages from. */
+export async function installPackage(home, tarball) {
+	const nodesDir = join(home, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+	// --legacy-peer-deps: n8n provides n8n-workflow; a second copy must not be installed beside it.
+	await run('npm', ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+		cwd: nodesDir,
+	});
+}
+
+/** A log file's text ('' before anything was written). */
+export function readLog(file) {
+	return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/**
+ * Polls `${baseUrl}/healthz/readiness` (and `extraPath` after it, when given) until both answer 2xx;
+ * throws when `running()` turns false or after `timeoutMs`. `what` and `logTail()` name the failure.
+ */
+export async function waitUntilReady(baseUrl, { running, timeoutMs, what, logTail, extraPath }) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (!(await running())) throw new Error(`${what} exited during start; log:\n${logTail()}`);
+		try {
+			const res = await fetch(`${baseUrl}/healthz/readiness`);
+			await res.arrayBuffer();
+			const extra = res.ok && extraPath ? await fetch(`${baseUrl}${extraPath}`) : res;
+			if (extra !== res) await extra.arrayBuffer();
+			if (extra.ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms; log:\n${logTail()}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+/**
+ * n8n's CLI against one installation (user folder or shared database): import, publish, execute.
+ * A subclass says where: cliEnv() (the process environment), cliLogFile (where each command's output is
+ * appended), cliWorkDir (where import files lie for the moment of the import), cliTimeoutMs.
+ */
+export class N8nCli {
+	cliTimeoutMs = 120_000;
+
+	/** Runs an n8n CLI command; resolves with stdout + stderr, rejects on a non-zero exit. */
+	async cli(args, { timeoutMs = this.cliTimeoutMs } = {}) {
+		const { stdout, stderr } = await run(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
+			env: this.cliEnv(),
+			maxBuffer: 256 * 1024 * 1024,
+			timeout: timeoutMs,
+		}).catch((error) => {
+			error.message = `n8n ${args[0]} failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`;
+			throw error;
+		});
+		writeFileSync(this.cliLogFile, `$ n8n ${args.join(' ')}\n${stdout}\n${stderr}\n`, { flag: 'a' });
+		return { stdout, stderr, output: `${stdout}\n${stderr}` };
+	}
+
+	async importCredentials(credentials) {
+		await this.importFile('import:credentials', credentials);
+	}
+
+	async importWorkflows(workflows) {
+		await this.importFile('import:workflow', workflows);
+	}
+
+	async importFile(command, items) {
+		const file = join(this.cliWorkDir, `import-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+		writeFileSync(file, JSON.stringify(items));
+		try {
+			await this.cli([command, `--input=${file}`]);
+		} finally {
+			rmSync(file, { force: true });
+		}
+	}
+
+	/** Makes a workflow's triggers live at the next start (n8n 1.x calls it activating). */
+	async publish(workflowId) {
+		if (N8N_MAJOR < 2) await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+		else await this.cli(['publish:workflow', `--id=${workflowId}`]);
+	}
+}
+
 /**
  * One n8n user folder with this package installed. Everything it starts is stopped by stop(), and
  * on process exit.
  */
-export class N8n {
+export class N8n extends N8nCli {
 	static async create({ runtime, tarball, keepHome = false, env = {} } = {}) {
 		runtime ??= await ensureRuntime();
 		tarball ??= await packPackage();
 		const home = mkdtempSync(join(tmpdir(), 'inbank-n8n-'));
-		const nodesDir = join(home, '.n8n', 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-		// --legacy-peer-deps: n8n provides n8n-workflow; a second copy must not be installed beside it.
-		await run('npm', ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
-			cwd: nodesDir,
-		});
+		await installPackage(home, tarball);
 		const port = await freePort();
 		const instance = new N8n(runtime, home, port, keepHome, env);
 		instance.brokerPort = await freePortOtherThan(port);
@@ -135,6 +242,7 @@ export class N8n {
 	}
 
 	constructor(runtime, home, port, keepHome, extraEnv = {}) {
+		super();
 		this.extraEnv = extraEnv;
 		this.runtime = runtime;
 		this.home = home;
@@ -142,73 +250,35 @@ export class N8n {
 		this.keepHome = keepHome;
 		this.baseUrl = `http://127.0.0.1:${port}`;
 		this.logFile = join(home, 'n8n.log');
+		this.cliLogFile = this.logFile;
+		this.cliWorkDir = home;
 		this.server = undefined;
+	}
+
+	cliEnv() {
+		return this.env;
 	}
 
 	get env() {
 		return {
 			...process.env,
 			N8N_USER_FOLDER: this.home,
+			...QUIET_ENV,
 			N8N_ENCRYPTION_KEY: 'inbank-e2e-encryption-key-000000',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_PORT: String(this.port),
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			WEBHOOK_URL: `${this.baseUrl}/`,
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
 			DB_SQLITE_POOL_SIZE: '1',
-			NODE_ENV: 'production',
 			...this.extraEnv,
 		};
-	}
-
-	/** Runs an n8n CLI command; resolves with stdout + stderr, rejects on a non-zero exit. */
-	async cli(args, { timeoutMs = 120_000 } = {}) {
-		const { stdout, stderr } = await run(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
-			env: this.env,
-			maxBuffer: 256 * 1024 * 1024,
-			timeout: timeoutMs,
-		}).catch((error) => {
-			error.message = `n8n ${args[0]} failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`;
-			throw error;
-		});
-		this.appendLog(`$ n8n ${args.join(' ')}\n${stdout}\n${stderr}`);
-		return { stdout, stderr, output: `${stdout}\n${stderr}` };
-	}
-
-	appendLog(text) {
-		writeFileSync(this.logFile, text, { flag: 'a' });
-	}
-
-	async importCredentials(credentials) {
-		const file = join(this.home, `credentials-${Date.now()}.json`);
-		writeFileSync(file, JSON.stringify(credentials));
-		await this.cli(['import:credentials', `--input=${file}`]);
-		rmSync(file);
-	}
-
-	async importWorkflows(workflows) {
-		const file = join(this.home, `workflows-${Date.now()}.json`);
-		writeFileSync(file, JSON.stringify(workflows));
-		await this.cli(['import:workflow', `--input=${file}`]);
-		rmSync(file);
-	}
-
-	/** Makes a workflow's triggers live at the next start (n8n 1.x calls it activating). */
-	async publish(workflowId) {
-		if (N8N_MAJOR < 2) await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
-		else await this.cli(['publish:workflow', `--id=${workflowId}`]);
 	}
 
 	/**
 	 * Creates the owner account with n8n's owner setup (what the editor's first screen does), so that
 	 * the editor can be signed in to; returns the session cookie.
 	 */
-	async setupOwner(owner) {
+	async setupOwner(owner = OWNER) {
 		const res = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'browser-id': 'inbank-e2e' },
@@ -262,24 +332,16 @@ export class N8n {
 		});
 		this.server.stdout.pipe(logStream);
 		this.server.stderr.pipe(logStream);
-		const exited = new Promise((resolveExit) => this.server.once('exit', resolveExit));
-		const deadline = Date.now() + readyTimeoutMs;
-		while (Date.now() < deadline) {
-			const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r('waiting'), 500))]);
-			if (early !== 'waiting') throw new Error(`n8n exited during start (code ${early}); log: ${this.logTail()}`);
-			try {
-				// n8n 1.x answers readiness a few seconds before its REST routes exist: wait for both.
-				const res = await fetch(`${this.baseUrl}/healthz/readiness`);
-				const rest = res.ok ? await fetch(`${this.baseUrl}/rest/settings`) : res;
-				if (rest.ok) {
-					log(`n8n ready on ${this.baseUrl}`);
-					return;
-				}
-			} catch {
-				// not listening yet
-			}
-		}
-		throw new Error(`n8n was not ready within ${readyTimeoutMs} ms; log: ${this.logTail()}`);
+		const server = this.server;
+		await waitUntilReady(this.baseUrl, {
+			running: () => server.exitCode === null && server.signalCode === null,
+			timeoutMs: readyTimeoutMs,
+			what: 'n8n',
+			logTail: () => this.logTail(),
+			// n8n 1.x answers readiness a few seconds before its REST routes exist: wait for both.
+			extraPath: '/rest/settings',
+		});
+		log(`n8n ready on ${this.baseUrl}`);
 	}
 
 	/** Calls a production webhook, retrying 404 briefly: n8n registers webhooks just after readiness. */
@@ -295,7 +357,7 @@ export class N8n {
 
 	/** Everything n8n and its CLI printed for this instance. */
 	log() {
-		return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+		return readLog(this.logFile);
 	}
 
 	logTail(lines = 60) {
@@ -396,6 +458,38 @@ export function chainWorkflow(id, steps, credential) {
 		previous = name;
 	});
 	return { id, name: id, active: false, settings: {}, nodes, connections };
+}
+
+/**
+ * The start of an order as chainWorkflow steps: Get asset conditions (an iPhone's EAN) → Calculate rent (the
+ * model's second period) → Create POS session for that model; `create`: further Create parameters.
+ */
+export function orderStartSteps(productCode, { netPrice, modelName, create = {} }) {
+	return [
+		['Get asset conditions', { resource: 'rentalProduct', operation: 'getAssetConditions', productCode, identifierType: 'EAN', identifier: '0195949036965' }],
+		[
+			'Calculate rent',
+			{
+				resource: 'rentalProduct',
+				operation: 'calculateRent',
+				productCode,
+				period: '={{ $json.periods[1] }}',
+				assets: { asset: [{ type: 'MODEL_BASED', modelId: '={{ $json.modelId }}', modelName: '={{ $json.name }}', netPrice }] },
+			},
+		],
+		[
+			'Create POS session',
+			{
+				resource: 'posSession',
+				operation: 'create',
+				productCode,
+				locale: 'et-EE',
+				period: 24,
+				assets: { asset: [{ type: 'MODEL_BASED', modelId: "={{ $('Get asset conditions').item.json.modelId }}", modelName, netPrice }] },
+				...create,
+			},
+		],
+	];
 }
 
 /**

@@ -2,15 +2,12 @@
 // workers (`n8n worker`) taking executions from Redis, webhook processes (`n8n webhook`) answering
 // production webhooks, one PostgreSQL. Each process has its own user folder with this package
 // installed (as each container image would), its own ports, and the same N8N_ENCRYPTION_KEY.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 
-import { freePort } from '../../e2e/lib/n8n.mjs';
+import { freePort, installPackage, N8nCli, QUIET_ENV, readLog, waitUntilReady } from '../../e2e/lib/n8n.mjs';
 import { removeTempDir, spawnService, tempDir } from './services.mjs';
 
-const run = promisify(execFile);
 export const ENCRYPTION_KEY = 'inbank-queue-encryption-key-0001';
 
 /** Sum of VmRSS (kB) over every process in a process group (n8n and the task runners it starts). */
@@ -32,7 +29,8 @@ export function groupRssKb(pgid) {
 	return total;
 }
 
-export class QueueCluster {
+/** The CLI (import, publish) runs against the shared database as the main process would. */
+export class QueueCluster extends N8nCli {
 	/**
 	 * runtime: ensureRuntime(); tarball: packPackage(); pg, redis: from services.mjs.
 	 * workers, webhooks: how many of each (2, 2).
@@ -40,10 +38,7 @@ export class QueueCluster {
 	static async create({ runtime, tarball, pg, redis, workers = 2, webhooks = 2, log = () => {} }) {
 		const root = tempDir('inbank-queue-n8n-');
 		// The package installed once, then copied into each process's user folder.
-		const nodesDir = join(root, 'package', '.n8n', 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-		await run('npm', ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: nodesDir });
+		await installPackage(join(root, 'package'), tarball);
 		const roles = [{ name: 'main', kind: 'main' }];
 		for (let i = 1; i <= workers; i++) roles.push({ name: `worker${i}`, kind: 'worker' });
 		for (let i = 1; i <= webhooks; i++) roles.push({ name: `webhook${i}`, kind: 'webhook' });
@@ -65,8 +60,16 @@ export class QueueCluster {
 	}
 
 	constructor({ runtime, pg, redis, root, processes, log }) {
+		super();
 		Object.assign(this, { runtime, pg, redis, root, processes, log });
 		this.startTimes = {};
+		this.cliTimeoutMs = 300_000;
+		this.cliWorkDir = root;
+		this.cliLogFile = processes.main.logFile;
+	}
+
+	cliEnv() {
+		return this.env('main');
 	}
 
 	get main() {
@@ -88,6 +91,7 @@ export class QueueCluster {
 		const firstWebhook = this.webhookProcesses[0];
 		return {
 			...process.env,
+			...QUIET_ENV,
 			N8N_USER_FOLDER: p.home,
 			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
 			EXECUTIONS_MODE: 'queue',
@@ -100,7 +104,6 @@ export class QueueCluster {
 			QUEUE_BULL_REDIS_HOST: this.redis.host,
 			QUEUE_BULL_REDIS_PORT: String(this.redis.port),
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			// A worker's health server listens on QUEUE_HEALTH_CHECK_PORT; main and webhook processes on N8N_PORT.
 			N8N_PORT: String(p.kind === 'worker' ? p.sparePort : p.port),
@@ -110,46 +113,8 @@ export class QueueCluster {
 			WEBHOOK_URL: `${this.url(firstWebhook?.name ?? 'main')}/`,
 			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: p.kind === 'main' ? 'true' : 'false',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: process.env.QUEUE_N8N_LOG_LEVEL ?? 'info',
-			NODE_ENV: 'production',
 		};
-	}
-
-	/** An n8n CLI command against the shared database (import, publish), run as the main process would. */
-	async cli(args, { timeoutMs = 300_000 } = {}) {
-		const { stdout, stderr } = await run(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
-			env: this.env('main'),
-			maxBuffer: 256 * 1024 * 1024,
-			timeout: timeoutMs,
-		}).catch((error) => {
-			error.message = `n8n ${args[0]} failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`;
-			throw error;
-		});
-		writeFileSync(this.main.logFile, `$ n8n ${args.join(' ')}\n${stdout}\n${stderr}\n`, { flag: 'a' });
-		return `${stdout}\n${stderr}`;
-	}
-
-	async importCredentials(credentials) {
-		const file = join(this.root, `credentials-${Date.now()}.json`);
-		writeFileSync(file, JSON.stringify(credentials));
-		await this.cli(['import:credentials', `--input=${file}`]);
-		rmSync(file);
-	}
-
-	async importWorkflows(workflows) {
-		const file = join(this.root, `workflows-${Date.now()}.json`);
-		writeFileSync(file, JSON.stringify(workflows));
-		await this.cli(['import:workflow', `--input=${file}`]);
-		rmSync(file);
-	}
-
-	async publish(workflowId) {
-		await this.cli(['publish:workflow', `--id=${workflowId}`]);
 	}
 
 	/**
@@ -180,19 +145,12 @@ export class QueueCluster {
 		const started = Date.now();
 		writeFileSync(p.logFile, `\n===== ${new Date().toISOString()} n8n ${command.join(' ')}\n`, { flag: 'a' });
 		p.service = spawnService(this.runtime.nodeBin, [this.runtime.n8nBin, ...command], { env: this.env(name), logFile: p.logFile });
-		const deadline = started + readyTimeoutMs;
-		for (;;) {
-			if (!p.service.running) throw new Error(`${name} exited during start; log:\n${this.logTail(name)}`);
-			try {
-				const res = await fetch(`${this.url(name)}/healthz/readiness`);
-				await res.arrayBuffer();
-				if (res.ok) break;
-			} catch {
-				// not listening yet
-			}
-			if (Date.now() > deadline) throw new Error(`${name} not ready within ${readyTimeoutMs} ms; log:\n${this.logTail(name)}`);
-			await new Promise((r) => setTimeout(r, 500));
-		}
+		await waitUntilReady(this.url(name), {
+			running: () => p.service.running,
+			timeoutMs: readyTimeoutMs,
+			what: name,
+			logTail: () => this.logTail(name),
+		});
 		const ms = Date.now() - started;
 		this.startTimes[name] = ms;
 		this.log(`${name} ready (pid ${p.service.pid}) in ${ms} ms`);
@@ -219,8 +177,7 @@ export class QueueCluster {
 	}
 
 	log_(name) {
-		const file = this.processes[name].logFile;
-		return existsSync(file) ? readFileSync(file, 'utf8') : '';
+		return readLog(this.processes[name].logFile);
 	}
 
 	logTail(name, lines = 40) {

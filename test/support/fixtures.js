@@ -1,18 +1,31 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { INodeParameters } from 'n8n-workflow';
+'use strict';
+// One set of fixtures for the unit tests (TypeScript, through allowJs) and the end-to-end suites, the bench
+// and the scripts (ES modules, through createRequire): the shop, a per-run API key and the seed request.
+const { createHash, randomBytes } = require('node:crypto');
 
-import { name, version } from '../../package.json';
+const { name: PACKAGE_NAME, version: PACKAGE_VERSION } = require('../../package.json');
 
-export const SHOP_UUID = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
+/** @typedef {import('n8n-workflow').INodeParameters} INodeParameters */
+
+const SHOP_UUID = 'a93f1f44-d5dd-4469-bfcc-c1de9e969213';
 /** A fresh key per run, so that finding it anywhere it should not be is never a coincidence. */
-export const API_KEY = `sk_test_${randomBytes(16).toString('hex')}`;
+const API_KEY = `sk_test_${randomBytes(16).toString('hex')}`;
 
-export function credentials(baseUrl: string, overrides: Record<string, unknown> = {}) {
+/**
+ * The Inbank API credential's data for a stand-in at `baseUrl`.
+ * @param {string} baseUrl
+ * @param {Record<string, unknown>} [overrides]
+ */
+function credentials(baseUrl, overrides = {}) {
 	return { apiKey: API_KEY, environment: 'demo', country: 'ee', shopUuid: SHOP_UUID, baseUrl, ...overrides };
 }
 
-/** Every field of the seed set through the Fields mode. */
-export function fullFieldParameters(overrides: INodeParameters = {}): INodeParameters {
+/**
+ * Every field of the seed set through the Fields mode.
+ * @param {INodeParameters} [overrides]
+ * @returns {INodeParameters}
+ */
+function fullFieldParameters(overrides = {}) {
 	return {
 		resource: 'posSession',
 		operation: 'create',
@@ -62,7 +75,7 @@ export function fullFieldParameters(overrides: INodeParameters = {}): INodeParam
 }
 
 /** The body the seed describes for fullFieldParameters(). */
-export function fullExpectedBody() {
+function fullExpectedBody() {
 	return {
 		productCode: 'smart_rent_ee',
 		currency: 'EUR',
@@ -93,13 +106,17 @@ export function fullExpectedBody() {
 			cancelUrl: 'https://shop.example.com/cancel',
 			callbackUrl: 'https://n8n.example.com/webhook/abc/inbank',
 		},
-		integrationInfo: { ecom_platform: 'n8n', Module: `${name}@${version}` },
+		integrationInfo: { ecom_platform: 'n8n', Module: `${PACKAGE_NAME}@${PACKAGE_VERSION}` },
 		additionalData: { prefill: { employer: 'ACME' } },
 	};
 }
 
-/** The smallest Fields-mode request: required fields only. */
-export function minimalFieldParameters(overrides: INodeParameters = {}): INodeParameters {
+/**
+ * The smallest Fields-mode request: required fields only.
+ * @param {INodeParameters} [overrides]
+ * @returns {INodeParameters}
+ */
+function minimalFieldParameters(overrides = {}) {
 	return {
 		resource: 'posSession',
 		operation: 'create',
@@ -114,8 +131,24 @@ export function minimalFieldParameters(overrides: INodeParameters = {}): INodePa
 	};
 }
 
-/** A session uuid for a name in a test: canonical, lower-case and the same for the same name. */
-export function sessionUuid(name: string): string {
+/**
+ * A session uuid for a name in a test: canonical, lower-case and the same for the same name.
+ * @param {string} name
+ * @returns {string}
+ */
+function sessionUuid(name) {
 	const hex = createHash('sha256').update(name).digest('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+module.exports = {
+	PACKAGE_NAME,
+	PACKAGE_VERSION,
+	SHOP_UUID,
+	API_KEY,
+	credentials,
+	fullFieldParameters,
+	fullExpectedBody,
+	minimalFieldParameters,
+	sessionUuid,
+};
