@@ -3,7 +3,7 @@
 // independently of the node's own schema so that each checks the other.
 // Every check returns a list of { field, message } problems; an empty list means valid.
 //
-// CommonJS on purpose: the node's jest suites (test/unit/property.test.ts) load this file to hold the
+// CommonJS on purpose: the node's jest suites (test/unit/InbankSmartRent/createPosSession.property.test.ts) load this file to hold the
 // node's output against it, and jest cannot load the sandbox's ES modules.
 //
 // Where Inbank's page contradicts itself, the described meaning wins (see sandbox/README.md):

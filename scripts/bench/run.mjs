@@ -503,7 +503,7 @@ One claim at the cap costs **${r(callbacks.cap.step.median / callbacks.seq.step.
   items, median of ${REPS}; best in brackets): n8n's getNodeParameter **${r(params.n8n.median)} µs** (${r(params.n8n.best)}),
   the node's per-run cache **${r(params.cached.median)} µs** (${r(params.cached.best)}); for scale, the 2 parameters
   with expressions, which n8n evaluates per item either way: ${r(params.expressions.median)} µs (${r(params.expressions.best)}).
-  test/unit/engine.test.ts proves the cache reads what n8n reads.
+  test/unit/InbankSmartRent/engine.test.ts proves the cache reads what n8n reads.
 `;
 }
 

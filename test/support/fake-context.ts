@@ -22,7 +22,7 @@ export { FakeProcessedData };
  * defaults n8n itself fills in (NodeHelpers.getNodeParameters), credentials, Continue On Fail, and
  * httpRequestWithAuthentication as n8n-core's own helper (the credential's `authenticate`, then n8n's HTTP
  * client): a real HTTP request, with n8n's redirect, timeout and error handling. The whole engine is
- * exercised by engine.js / test/unit/engine.test.ts and by the real-n8n tests (test/e2e).
+ * exercised by engine.js / test/unit/InbankSmartRent/engine.test.ts and by the real-n8n tests (test/e2e).
  */
 export interface FakeRun {
 	context: IExecuteFunctions;

@@ -1,13 +1,13 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { InbankApi } from '../../credentials/InbankApi.credentials';
-import { retriesOption } from '../../nodes/InbankSmartRent/actions/shared/options';
-import { isLocalNetworkHost } from '../../nodes/shared/transport/hosts';
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { resultOf, runWorkflow } from '../support/engine';
-import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../support/fixtures';
-import { closedPort, startRecorder } from '../support/http-recorder';
+import { InbankApi } from '../../../credentials/InbankApi.credentials';
+import { retriesOption } from '../../../nodes/InbankSmartRent/actions/shared/options';
+import { isLocalNetworkHost } from '../../../nodes/shared/transport/hosts';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { resultOf, runWorkflow } from '../../support/engine';
+import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../../support/fixtures';
+import { closedPort, startRecorder } from '../../support/http-recorder';
 
 /**
  * The transport through n8n-core's real engine and HTTP helper (test/support/engine.js), against real

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
-import { InbankApi } from '../../credentials/InbankApi.credentials';
-import { itemParameters } from '../../nodes/InbankSmartRent/actions/shared/operation';
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { resultOf, runWorkflow } from '../support/engine';
-import { API_KEY, credentials, SHOP_UUID } from '../support/fixtures';
-import { startRecorder } from '../support/http-recorder';
+import { InbankApi } from '../../../credentials/InbankApi.credentials';
+import { itemParameters } from '../../../nodes/InbankSmartRent/actions/shared/operation';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { resultOf, runWorkflow } from '../../support/engine';
+import { API_KEY, credentials, SHOP_UUID } from '../../support/fixtures';
+import { startRecorder } from '../../support/http-recorder';
 
 /**
  * The node through n8n-core's real WorkflowExecute (test/support/engine.js): n8n's own parameter

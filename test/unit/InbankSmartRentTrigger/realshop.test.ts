@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
-import { fakeWebhookContext } from '../support/fake-context';
-import { API_KEY, credentials, SHOP_UUID, sessionUuid as id } from '../support/fixtures';
-import { startRecorder } from '../support/http-recorder';
-import { N8nProcess, ran, ranItems, signed, type Delivery } from '../support/trigger-n8n';
+import { InbankSmartRentTrigger } from '../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { computeSignature } from '../../../nodes/InbankSmartRentTrigger/signature';
+import { fakeWebhookContext } from '../../support/fake-context';
+import { API_KEY, credentials, SHOP_UUID, sessionUuid as id } from '../../support/fixtures';
+import { startRecorder } from '../../support/http-recorder';
+import { N8nProcess, ran, ranItems, signed, type Delivery } from '../../support/trigger-n8n';
 
 /**
  * What a first real shop meets: callbacks whose shape differs from what the trigger expects (no status,

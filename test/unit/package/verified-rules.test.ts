@@ -3,12 +3,12 @@
 // the node and credential classes, at every depth (the lint rule sees only literals in the .node.ts file).
 import type { INodeTypeDescription } from 'n8n-workflow';
 
-import { InbankApi } from '../../credentials/InbankApi.credentials';
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import actionCodex from '../../nodes/InbankSmartRent/InbankSmartRent.node.json';
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import triggerCodex from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node.json';
-import { license } from '../../package.json';
+import { InbankApi } from '../../../credentials/InbankApi.credentials';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import actionCodex from '../../../nodes/InbankSmartRent/InbankSmartRent.node.json';
+import { InbankSmartRentTrigger } from '../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import triggerCodex from '../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node.json';
+import { license } from '../../../package.json';
 
 /** n8n's limit: a hint is a short inline nudge; longer text belongs in the description (tooltip). */
 const MAX_HINT_LENGTH = 120;

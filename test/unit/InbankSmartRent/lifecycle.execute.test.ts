@@ -1,12 +1,12 @@
 import type { INodeTypes, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeHelpers, NodeOperationError, Workflow } from 'n8n-workflow';
 
-import type { InbankSmartRentType } from '../../nodes/InbankSmartRent/actions/node.type';
+import type { InbankSmartRentType } from '../../../nodes/InbankSmartRent/actions/node.type';
 
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { fakeExecuteContext } from '../support/fake-context';
-import { API_KEY, credentials, SHOP_UUID } from '../support/fixtures';
-import { startRecorder } from '../support/http-recorder';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { fakeExecuteContext } from '../../support/fake-context';
+import { API_KEY, credentials, SHOP_UUID } from '../../support/fixtures';
+import { startRecorder } from '../../support/http-recorder';
 
 type Recorder = Awaited<ReturnType<typeof startRecorder>>;
 type Answer = ReturnType<Parameters<typeof startRecorder>[0]>;

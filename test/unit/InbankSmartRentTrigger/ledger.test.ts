@@ -1,9 +1,9 @@
 import type { INodeExecutionData, INodeType } from 'n8n-workflow';
 
-import { CLAIM_TIMEOUT_MS, deliveryKey } from '../../nodes/InbankSmartRentTrigger/ledger';
-import { fakeTriggerExecuteContext } from '../support/fake-context';
-import { sessionUuid as uuidOf } from '../support/fixtures';
-import { FakeProcessedData } from '../support/processed-data';
+import { CLAIM_TIMEOUT_MS, deliveryKey } from '../../../nodes/InbankSmartRentTrigger/ledger';
+import { fakeTriggerExecuteContext } from '../../support/fake-context';
+import { sessionUuid as uuidOf } from '../../support/fixtures';
+import { FakeProcessedData } from '../../support/processed-data';
 
 /**
  * The claim in n8n's processed-data store, as two n8n processes (queue-mode workers) make it at once: the
@@ -21,7 +21,7 @@ jest.doMock('zod/v3', () => realZod);
 async function startProcess(): Promise<INodeType> {
 	let trigger: INodeType | undefined;
 	await jest.isolateModulesAsync(async () => {
-		const module = await import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
+		const module = await import('../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
 		trigger = new module.InbankSmartRentTrigger();
 	});
 	return trigger as INodeType;
@@ -182,8 +182,8 @@ describe('the claim as n8n-core hands it to its processed-data store', () => {
 	it('scope "node" with the node itself (its id) and the workflow: the store keys the row by them, not by the node’s name', async () => {
 		jest.useRealTimers();
 		const { DataDeduplicationService } = jest.requireActual('n8n-core');
-		const { runWorkflow } = jest.requireActual('../support/engine');
-		const { InbankSmartRentTrigger } = jest.requireActual('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
+		const { runWorkflow } = jest.requireActual('../../support/engine');
+		const { InbankSmartRentTrigger } = jest.requireActual('../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
 		const calls: Array<{ scope: string; nodeId: string; nodeName: string; workflowId: string }> = [];
 		const held = new Set<string>();
 		await DataDeduplicationService.init({

@@ -1,13 +1,13 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { EXAMPLE_REQUEST_BODY } from '../../nodes/InbankSmartRent/actions/posSession/create.operation';
-import { DEFAULT_INTEGRATION_INFO } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
-import { assetsProperty } from '../../nodes/InbankSmartRent/actions/shared/assets';
-import { CUSTOM_CATEGORY, KNOWN_CATEGORY_CODES } from '../../nodes/shared/domain';
-import { checked } from '../../nodes/shared/primitives';
-import { fullExpectedBody, fullFieldParameters, minimalFieldParameters } from '../support/fixtures';
-import { createFromJson, createThroughExecute } from '../support/through-execute';
+import { EXAMPLE_REQUEST_BODY } from '../../../nodes/InbankSmartRent/actions/posSession/create.operation';
+import { DEFAULT_INTEGRATION_INFO } from '../../../nodes/InbankSmartRent/actions/posSession/createBody';
+import { assetsProperty } from '../../../nodes/InbankSmartRent/actions/shared/assets';
+import { CUSTOM_CATEGORY, KNOWN_CATEGORY_CODES } from '../../../nodes/shared/domain';
+import { checked } from '../../../nodes/shared/primitives';
+import { fullExpectedBody, fullFieldParameters, minimalFieldParameters } from '../../support/fixtures';
+import { createFromJson, createThroughExecute } from '../../support/through-execute';
 
 
 class Refused extends Error {

@@ -1,11 +1,11 @@
 import type { INode, INodeParameters, IRun, INodeProperties, INodeTypeDescription, TriggerPanelDefinition } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import { POS_SESSION_STATUS_MEANING } from '../../nodes/shared/domain';
-import { routedStatuses, SETUP_CALLOUT } from '../../nodes/InbankSmartRentTrigger/ui';
-import { runWorkflow } from '../support/engine';
-import { exampleWorkflows } from '../support/examples';
+import { InbankSmartRentTrigger } from '../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { POS_SESSION_STATUS_MEANING } from '../../../nodes/shared/domain';
+import { routedStatuses, SETUP_CALLOUT } from '../../../nodes/InbankSmartRentTrigger/ui';
+import { runWorkflow } from '../../support/engine';
+import { exampleWorkflows } from '../../support/examples';
 
 /** What a merchant sees of the trigger in n8n's editor. */
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { INodeType } from 'n8n-workflow';
 
-import * as options from '../support/model-options';
-import type { Copy, Forgery, Plan, Restart, SessionPlan, Spelling, Status, Verification } from '../support/trigger-world';
-import { STATUSES, World } from '../support/trigger-world';
+import * as options from '../../support/model-options';
+import type { Copy, Forgery, Plan, Restart, SessionPlan, Spelling, Status, Verification } from '../../support/trigger-world';
+import { STATUSES, World } from '../../support/trigger-world';
 
 /**
  * Model-based property test of the trigger (test/support/trigger-world.ts): random interleavings of
@@ -159,7 +159,7 @@ const pool: INodeType[] = [];
 beforeAll(async () => {
 	for (let i = 0; i < 4; i++) {
 		await jest.isolateModulesAsync(async () => {
-			const module = await import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
+			const module = await import('../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
 			pool.push(new module.InbankSmartRentTrigger());
 		});
 	}

@@ -1,7 +1,7 @@
 import type { INodeTypes } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { CREDENTIAL_PROBE_SESSION_UUID, InbankApi } from '../../credentials/InbankApi.credentials';
+import { CREDENTIAL_PROBE_SESSION_UUID, InbankApi } from '../../../credentials/InbankApi.credentials';
 import {
 	BASE_URL_EXPRESSION,
 	BASE_URL_REQUIRED_COUNTRIES,
@@ -10,8 +10,8 @@ import {
 	HOSTS,
 	isLocalNetworkHost,
 	resolveBaseUrl,
-} from '../../nodes/shared/transport/hosts';
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
+} from '../../../nodes/shared/transport/hosts';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
 
 /** Evaluates an n8n expression with n8n-workflow's own expression engine, as the credential test does. */
 function evaluate(expression: string, credentials: Record<string, unknown>): unknown {

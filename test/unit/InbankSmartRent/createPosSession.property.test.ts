@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { buildBodyFromFields } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
-import { CUSTOM_CATEGORY, KNOWN_CATEGORY_CODES } from '../../nodes/shared/domain';
+import { buildBodyFromFields } from '../../../nodes/InbankSmartRent/actions/posSession/createBody';
+import { CUSTOM_CATEGORY, KNOWN_CATEGORY_CODES } from '../../../nodes/shared/domain';
 import {
 	assetIdentifiersRequest,
 	calculationRequest,
 	rentalContractRequest,
-} from '../../nodes/InbankSmartRent/contract/smartRent';
-import { formatIssues } from '../../nodes/shared/primitives';
-import { type CreateOutcome, createFromJson, createThroughExecute } from '../support/through-execute';
+} from '../../../nodes/InbankSmartRent/contract/smartRent';
+import { formatIssues } from '../../../nodes/shared/primitives';
+import { type CreateOutcome, createFromJson, createThroughExecute } from '../../support/through-execute';
 // The sandbox's own, independent reading of Inbank's rules.
-import * as sandboxRules from '../../sandbox/lib/validate.cjs';
+import * as sandboxRules from '../../../sandbox/lib/validate.cjs';
 
 /**
  * Property: whatever a shop, a spreadsheet or an expression hands the node, the outcome is either a

@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { buildBodyFromFields, CREATE_FORM } from '../../nodes/InbankSmartRent/actions/posSession/createBody';
-import { assetsProperty } from '../../nodes/InbankSmartRent/actions/shared/assets';
-import { convert, field, formBuilder, list, object, parameterPaths } from '../../nodes/InbankSmartRent/actions/shared/formMap';
-import { posSessionCreateRequest } from '../../nodes/InbankSmartRent/contract/posSession';
-import { formatIssues } from '../../nodes/shared/primitives';
-import { minimalFieldParameters } from '../support/fixtures';
+import { buildBodyFromFields, CREATE_FORM } from '../../../nodes/InbankSmartRent/actions/posSession/createBody';
+import { assetsProperty } from '../../../nodes/InbankSmartRent/actions/shared/assets';
+import { convert, field, formBuilder, list, object, parameterPaths } from '../../../nodes/InbankSmartRent/actions/shared/formMap';
+import { posSessionCreateRequest } from '../../../nodes/InbankSmartRent/contract/posSession';
+import { formatIssues } from '../../../nodes/shared/primitives';
+import { minimalFieldParameters } from '../../support/fixtures';
 
 const from = (parameters: IDataObject) => (name: string, fallback?: unknown) => parameters[name] ?? fallback;
 

@@ -3,22 +3,22 @@ import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { InbankApi } from '../../credentials/InbankApi.credentials';
-import { version } from '../../package.json';
+import { InbankApi } from '../../../credentials/InbankApi.credentials';
+import { version } from '../../../package.json';
 import {
 	EXAMPLE_REQUEST_BODY,
 	formLabels as createLabels,
-} from '../../nodes/InbankSmartRent/actions/posSession/create.operation';
-import { formLabels as calculateLabels } from '../../nodes/InbankSmartRent/actions/rentalProduct/calculateRent.operation';
-import { formLabels as identifierLabels } from '../../nodes/InbankSmartRent/actions/contract/updateAssetIdentifiers.operation';
-import type { FieldLabeler } from '../../nodes/InbankSmartRent/actions/shared/labels';
-import { problemList } from '../../nodes/InbankSmartRent/actions/shared/operation';
-import { posSessionCreateRequest } from '../../nodes/InbankSmartRent/contract/posSession';
-import { assetIdentifiersRequest, calculationRequest } from '../../nodes/InbankSmartRent/contract/smartRent';
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { fakeExecuteContext } from '../support/fake-context';
-import { credentials, minimalFieldParameters, SHOP_UUID } from '../support/fixtures';
-import { createFromJson, createThroughExecute, problemsOf } from '../support/through-execute';
+} from '../../../nodes/InbankSmartRent/actions/posSession/create.operation';
+import { formLabels as calculateLabels } from '../../../nodes/InbankSmartRent/actions/rentalProduct/calculateRent.operation';
+import { formLabels as identifierLabels } from '../../../nodes/InbankSmartRent/actions/contract/updateAssetIdentifiers.operation';
+import type { FieldLabeler } from '../../../nodes/InbankSmartRent/actions/shared/labels';
+import { problemList } from '../../../nodes/InbankSmartRent/actions/shared/operation';
+import { posSessionCreateRequest } from '../../../nodes/InbankSmartRent/contract/posSession';
+import { assetIdentifiersRequest, calculationRequest } from '../../../nodes/InbankSmartRent/contract/smartRent';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { fakeExecuteContext } from '../../support/fake-context';
+import { credentials, minimalFieldParameters, SHOP_UUID } from '../../support/fixtures';
+import { createFromJson, createThroughExecute, problemsOf } from '../../support/through-execute';
 
 const node = new InbankSmartRent();
 

@@ -1,11 +1,11 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { parseRetryAfter } from '../../nodes/shared/transport/errors';
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { fakeExecuteContext } from '../support/fake-context';
-import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../support/fixtures';
-import { startRecorder } from '../support/http-recorder';
+import { parseRetryAfter } from '../../../nodes/shared/transport/errors';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { fakeExecuteContext } from '../../support/fake-context';
+import { API_KEY, credentials, minimalFieldParameters, SHOP_UUID } from '../../support/fixtures';
+import { startRecorder } from '../../support/http-recorder';
 
 /** Odd values from Inbank and from the credential. */
 

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
-import { fakeWebhookContext } from '../support/fake-context';
-import { API_KEY, credentials } from '../support/fixtures';
+import { InbankSmartRentTrigger } from '../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { computeSignature } from '../../../nodes/InbankSmartRentTrigger/signature';
+import { fakeWebhookContext } from '../../support/fake-context';
+import { API_KEY, credentials } from '../../support/fixtures';
 
 /**
  * Trigger fuzzing: 10,000 random and hostile requests (bodies, headers, query strings). Property: an
@@ -51,7 +51,7 @@ const request = fc.record({
 describe(`trigger fuzzing: ${RUNS} hostile requests`, () => {
 	beforeEach(async () => {
 		await jest.isolateModulesAsync(async () => {
-			const module = await import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
+			const module = await import('../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
 			trigger = new module.InbankSmartRentTrigger();
 		});
 	});

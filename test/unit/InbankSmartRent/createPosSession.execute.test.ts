@@ -1,8 +1,8 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { fakeExecuteContext } from '../support/fake-context';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { fakeExecuteContext } from '../../support/fake-context';
 import {
 	API_KEY,
 	credentials,
@@ -10,8 +10,8 @@ import {
 	fullFieldParameters,
 	minimalFieldParameters,
 	SHOP_UUID,
-} from '../support/fixtures';
-import { closedPort, startRecorder } from '../support/http-recorder';
+} from '../../support/fixtures';
+import { closedPort, startRecorder } from '../../support/http-recorder';
 
 type Recorder = Awaited<ReturnType<typeof startRecorder>>;
 type Answer = ReturnType<Parameters<typeof startRecorder>[0]>;

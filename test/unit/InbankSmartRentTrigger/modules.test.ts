@@ -1,13 +1,13 @@
-import { deliveryKey, nodeMemory, PENDING_MS } from '../../nodes/InbankSmartRentTrigger/ledger';
-import { quote } from '../../nodes/InbankSmartRentTrigger/quote';
-import { MAX_CALLBACK_BYTES, parseCallback } from '../../nodes/InbankSmartRentTrigger/parse';
+import { deliveryKey, nodeMemory, PENDING_MS } from '../../../nodes/InbankSmartRentTrigger/ledger';
+import { quote } from '../../../nodes/InbankSmartRentTrigger/quote';
+import { MAX_CALLBACK_BYTES, parseCallback } from '../../../nodes/InbankSmartRentTrigger/parse';
 import {
 	checkTimestamp,
 	computeSignature,
 	hmacFormProblem,
 	secretsEqual,
 	verifySignature,
-} from '../../nodes/InbankSmartRentTrigger/signature';
+} from '../../../nodes/InbankSmartRentTrigger/signature';
 
 // Vectors computed with `openssl dgst -sha512 -hmac <key>` over "<timestamp>.<message>".
 const SIGNER = 'demo-api-key-0001';

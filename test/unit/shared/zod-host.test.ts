@@ -2,9 +2,9 @@
 // API, `zod/v3` the v3 one) must change nothing: the same bodies sent, the same problems listed.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { fullFieldParameters, minimalFieldParameters } from '../support/fixtures';
-import { shippedSources } from '../support/source-files';
-import type * as ThroughExecute from '../support/through-execute';
+import { fullFieldParameters, minimalFieldParameters } from '../../support/fixtures';
+import { shippedSources } from '../../support/source-files';
+import type * as ThroughExecute from '../../support/through-execute';
 
 type Host = 'zod 3.25 (n8n 2.41.1, 1.123.81)' | 'zod 4 at the root';
 
@@ -16,7 +16,7 @@ async function createWith(host: Host): Promise<typeof ThroughExecute> {
 	jest.doMock('zod/v3', () => jest.requireActual(`${root}/v3`));
 	let module: typeof ThroughExecute | undefined;
 	await jest.isolateModulesAsync(async () => {
-		module = await import('../support/through-execute');
+		module = await import('../../support/through-execute');
 	});
 	jest.dontMock('zod/v3');
 	return module!;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
-import { readSettings } from '../../nodes/InbankSmartRentTrigger/TriggerHelpers';
-import { fakeWebhookContext } from '../support/fake-context';
-import { API_KEY, credentials, SHOP_UUID } from '../support/fixtures';
-import { startRecorder } from '../support/http-recorder';
+import { InbankSmartRentTrigger } from '../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { computeSignature } from '../../../nodes/InbankSmartRentTrigger/signature';
+import { readSettings } from '../../../nodes/InbankSmartRentTrigger/TriggerHelpers';
+import { fakeWebhookContext } from '../../support/fake-context';
+import { API_KEY, credentials, SHOP_UUID } from '../../support/fixtures';
+import { startRecorder } from '../../support/http-recorder';
 
 type Recorder = Awaited<ReturnType<typeof startRecorder>>;
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => await server.close());
 beforeEach(async () => {
 	await jest.isolateModulesAsync(async () => {
-		const module = await import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
+		const module = await import('../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node');
 		trigger = new module.InbankSmartRentTrigger();
 	});
 	server.requests.length = 0;

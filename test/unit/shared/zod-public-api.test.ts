@@ -1,5 +1,5 @@
-import { exactNumber, httpUrl } from '../../nodes/shared/primitives';
-import { shippedSources } from '../support/source-files';
+import { exactNumber, httpUrl } from '../../../nodes/shared/primitives';
+import { shippedSources } from '../../support/source-files';
 
 describe('zod: public API only (the host n8n decides the zod version)', () => {
 	const files = shippedSources();

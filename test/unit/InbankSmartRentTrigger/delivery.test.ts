@@ -1,10 +1,10 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { computeSignature } from '../../nodes/InbankSmartRentTrigger/signature';
-import { FakeProcessedData, fakeTriggerExecuteContext, fakeWebhookContext } from '../support/fake-context';
-import { API_KEY, credentials, SHOP_UUID, sessionUuid as id } from '../support/fixtures';
-import { startRecorder } from '../support/http-recorder';
-import { type Delivery, N8nProcess, ran, ranItems, signed, totalRuns } from '../support/trigger-n8n';
+import { computeSignature } from '../../../nodes/InbankSmartRentTrigger/signature';
+import { FakeProcessedData, fakeTriggerExecuteContext, fakeWebhookContext } from '../../support/fake-context';
+import { API_KEY, credentials, SHOP_UUID, sessionUuid as id } from '../../support/fixtures';
+import { startRecorder } from '../../support/http-recorder';
+import { type Delivery, N8nProcess, ran, ranItems, signed, totalRuns } from '../../support/trigger-n8n';
 
 /**
  * One execution per real status change, nothing lost, nothing forged, fail closed, through the trigger
@@ -91,9 +91,9 @@ describe('2. a delivery counts as handled only once it was handed on', () => {
 	});
 
 	it('without n8n’s processed-data helpers, the workflow’s static data holds the claim', async () => {
-		let ledger: typeof import('../../nodes/InbankSmartRentTrigger/ledger') | undefined;
+		let ledger: typeof import('../../../nodes/InbankSmartRentTrigger/ledger') | undefined;
 		await jest.isolateModulesAsync(async () => {
-			ledger = await import('../../nodes/InbankSmartRentTrigger/ledger');
+			ledger = await import('../../../nodes/InbankSmartRentTrigger/ledger');
 		});
 		const key = ledger!.deliveryKey('static-1', 'completed');
 		const old = fakeTriggerExecuteContext({ nodeType: (await startN8n()).trigger, parameters: {}, items: [], processedData: 'missing' });
@@ -143,7 +143,7 @@ describe('3. without a signature, the workflow runs only on Inbank’s own recor
 	});
 
 	it('says in the UI what Verify Then Fetch off means without a signature', () => {
-		const trigger = new (jest.requireActual('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node') as typeof import('../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node')).InbankSmartRentTrigger();
+		const trigger = new (jest.requireActual('../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node') as typeof import('../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node')).InbankSmartRentTrigger();
 		const notice = trigger.description.properties.find((p) => p.name === 'unverifiedStatusNotice');
 		expect(notice?.type).toBe('notice');
 		expect(notice?.displayOptions?.show).toEqual({ verification: ['urlToken', 'none'], fetchSession: [false] });

@@ -1,17 +1,17 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { InbankSmartRent } from '../../nodes/InbankSmartRent/InbankSmartRent.node';
-import { redactUrlSecrets } from '../../nodes/shared/transport/urlSecrets';
-import { InbankSmartRentTrigger } from '../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
-import { comparedToRecord } from '../../nodes/InbankSmartRentTrigger/parse';
-import { canonicalUuid } from '../../nodes/shared/domain';
-import { quote } from '../../nodes/InbankSmartRentTrigger/quote';
-import { UNSIGNED_READS } from '../../nodes/InbankSmartRentTrigger/TriggerHelpers';
-import { fakeExecuteContext, fakeTriggerExecuteContext, FakeProcessedData } from '../support/fake-context';
-import { credentials, SHOP_UUID, sessionUuid as id } from '../support/fixtures';
-import { startRecorder } from '../support/http-recorder';
-import { N8nProcess, ran, ranItems, signed } from '../support/trigger-n8n';
+import { InbankSmartRent } from '../../../nodes/InbankSmartRent/InbankSmartRent.node';
+import { redactUrlSecrets } from '../../../nodes/shared/transport/urlSecrets';
+import { InbankSmartRentTrigger } from '../../../nodes/InbankSmartRentTrigger/InbankSmartRentTrigger.node';
+import { comparedToRecord } from '../../../nodes/InbankSmartRentTrigger/parse';
+import { canonicalUuid } from '../../../nodes/shared/domain';
+import { quote } from '../../../nodes/InbankSmartRentTrigger/quote';
+import { UNSIGNED_READS } from '../../../nodes/InbankSmartRentTrigger/TriggerHelpers';
+import { fakeExecuteContext, fakeTriggerExecuteContext, FakeProcessedData } from '../../support/fake-context';
+import { credentials, SHOP_UUID, sessionUuid as id } from '../../support/fixtures';
+import { startRecorder } from '../../support/http-recorder';
+import { N8nProcess, ran, ranItems, signed } from '../../support/trigger-n8n';
 
 /**
  * The trigger against Inbank's record of the session under real-world timing and hostile input: a read
