@@ -91,12 +91,28 @@ class Parameters {
 /** A value of the form: from the item's node parameters, or from the list entry being built. */
 type Read = (values: unknown[], entry: IDataObject | undefined) => unknown;
 
+/** A reader of `steps` below a value; the paths of the forms are one to three steps deep, read without a loop. */
+function digger(steps: readonly string[]): (value: unknown) => unknown {
+	const step = (value: unknown, key: string) => (value !== null && typeof value === 'object' ? (value as IDataObject)[key] : undefined);
+	const [a, b, c] = steps;
+	if (steps.length === 0) return (value) => value;
+	if (steps.length === 1) return (value) => step(value, a);
+	if (steps.length === 2) return (value) => step(step(value, a), b);
+	if (steps.length === 3) return (value) => step(step(step(value, a), b), c);
+	return (value) => dig(value, steps);
+}
+
 function source(from: string, inEntry: boolean, parameters: Parameters, fallback?: unknown): Read {
 	const [first, ...rest] = from.split('.');
-	if (inEntry) return (_values, entry) => dig(entry?.[first], rest);
+	if (inEntry) {
+		const below = digger([first, ...rest]);
+		return (_values, entry) => below(entry);
+	}
 	// A nested path reads its top-level parameter (a collection or fixedCollection), {} when not shown.
 	const index = parameters.indexOf(first, rest.length > 0 ? {} : fallback);
-	return rest.length > 0 ? (values) => dig(values[index], rest) : (values) => values[index];
+	if (rest.length === 0) return (values) => values[index];
+	const below = digger(rest);
+	return (values) => below(values[index]);
 }
 
 type Build = (values: unknown[], entry: IDataObject | undefined) => IDataObject;
