@@ -319,11 +319,11 @@ async function main() {
 					await more.click();
 					await dialog
 						.getByText(/ECONNREFUSED/)
-						.filter({ hasNotText: 'Inbank’s host' })
+						.filter({ hasNotText: 'cannot be reached' })
 						.first()
 						.waitFor();
 				}
-				const notice = dialog.getByText(/Inbank’s host cannot be reached/);
+				const notice = dialog.getByText(/the host cannot be reached/);
 				const modal = await box(page.locator('.el-dialog', { has: dialog }));
 				const bottom = Math.min(modal.y + modal.height, page.viewportSize().height);
 				for (const [what, locator] of [
