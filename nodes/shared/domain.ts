@@ -69,25 +69,26 @@ export const CATEGORY_CODE = /^[a-z0-9_]*$/;
 /** Marker value of the category picker for a code agreed with Inbank outside the published list. */
 export const CUSTOM_CATEGORY = '__custom__';
 
-const CATEGORY_NAMES: Record<(typeof KNOWN_CATEGORY_CODES)[number], string> = {
-	phone: 'Phone',
-	tablet: 'Tablet',
-	computer: 'Computer',
-	watch: 'Watch',
-	add_on: 'Add-On',
-	copying_fee: 'Copying Fee',
-	shipping_fee: 'Shipping Fee',
+/** Each listed code's name in the picker, and whether it is a device Smart Rent rents (the rest go with one). */
+const CATEGORIES: Record<(typeof KNOWN_CATEGORY_CODES)[number], { name: string; device: boolean }> = {
+	phone: { name: 'Phone', device: true },
+	tablet: { name: 'Tablet', device: true },
+	computer: { name: 'Computer', device: true },
+	watch: { name: 'Watch', device: true },
+	add_on: { name: 'Add-On', device: false },
+	copying_fee: { name: 'Copying Fee', device: false },
+	shipping_fee: { name: 'Shipping Fee', device: false },
 };
 
 /** The category picker: every listed code, then the choice to type an agreed one (sorted by name, as n8n's linter asks). */
 export const CATEGORY_OPTIONS: INodePropertyOptions[] = [
 	...KNOWN_CATEGORY_CODES.map((code) => {
 		const latviaOnly = LATVIA_ONLY_CATEGORY_CODES.includes(code);
-		const smartRent = ['phone', 'tablet', 'computer', 'watch'].includes(code);
+		const { name, device } = CATEGORIES[code];
 		return {
-			name: `${CATEGORY_NAMES[code]}${latviaOnly ? ' (Latvia Only)' : ''}`,
+			name: `${name}${latviaOnly ? ' (Latvia Only)' : ''}`,
 			value: code,
-			description: `Code ${code}${smartRent ? ' (Smart Rent)' : ''}${latviaOnly ? '; Inbank accepts it in Latvia only' : ''}`,
+			description: `Code ${code}${device ? ' (Smart Rent)' : ''}${latviaOnly ? '; Inbank accepts it in Latvia only' : ''}`,
 		};
 	}),
 	{ name: 'Other (Code Agreed With Inbank)', value: CUSTOM_CATEGORY, description: 'Type the code below' },

@@ -9,8 +9,10 @@ apt_install() {
     command -v sudo >/dev/null || { echo "[$tag] ERROR: not root and no sudo: run apt-get install $*" >&2; return 1; }
     sudo=(sudo -n)
   fi
-  command -v apt-get >/dev/null || { echo "[$tag] ERROR: no apt-get: install $* by hand" >&2; return 1; }
-  echo "[$tag] installing $* (apt-get)" >&2
+  local packages=() arg
+  for arg in "$@"; do [[ $arg == -* ]] || packages+=("$arg"); done
+  command -v apt-get >/dev/null || { echo "[$tag] ERROR: no apt-get: install ${packages[*]} by hand" >&2; return 1; }
+  echo "[$tag] installing ${packages[*]} (apt-get)" >&2
   "${sudo[@]}" apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >&2
 }
